@@ -1,0 +1,126 @@
+"""Run parameters: one validated YAML file describes one run."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays as holiday_calendars
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ioreport.errors import InputError
+from ioreport.paths import GENERATED_DATA_DIR
+
+
+class SyntheticData(BaseModel):
+    """Generate the dataset instead of reading one (the embedded default)."""
+
+    model_config = ConfigDict(extra="forbid")
+    network: str = "prc"
+    seed: int = 20200611
+    scale: float = Field(1.0, gt=0, le=20)
+
+
+class RunParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    title: str | None = None
+    tweets: list[Path] = Field(default_factory=list)
+    users: Path | None = None
+    timezone: str = "UTC"
+    holidays: str | None = None
+    topics: Path | None = None
+    synthetic: SyntheticData | None = None
+
+    @field_validator("tweets", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        if value is None:
+            return []
+        return [value] if isinstance(value, (str, Path)) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)") from None
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _known_calendar(cls, value: str | None) -> str | None:
+        if value is not None and value.upper() not in holiday_calendars.list_supported_countries():
+            raise ValueError(f"no public-holiday calendar for country code {value!r}")
+        return value.upper() if value else value
+
+    @model_validator(mode="after")
+    def _has_data(self) -> RunParams:
+        if self.synthetic is None and self.users is None and not self.tweets:
+            raise ValueError("give `users`, `tweets` or both (or `synthetic` for a generated dataset)")
+        if self.synthetic is not None and (self.users is not None or self.tweets):
+            raise ValueError("`synthetic` generates the data: do not give `users` or `tweets` with it")
+        return self
+
+    @property
+    def synthetic_dir(self) -> Path | None:
+        """Where a synthetic dataset lives (generated on first use)."""
+        if self.synthetic is None:
+            return None
+        s = self.synthetic
+        return GENERATED_DATA_DIR / f"{self.name}-{s.network}-seed{s.seed}-scale{s.scale:g}"
+
+    def display_title(self) -> str:
+        return self.title or self.name
+
+
+def _resolve_tweets(patterns: list[Path], base: Path, source: Path) -> list[Path]:
+    files: list[Path] = []
+    for pattern in patterns:
+        full = pattern if pattern.is_absolute() else base / pattern
+        if glob.has_magic(str(full)):
+            matches = sorted(Path(p) for p in glob.glob(str(full)))
+            if not matches:
+                raise InputError(f"{source}: `tweets` pattern {str(pattern)!r} matches no file")
+            files.extend(matches)
+        elif not full.is_file():
+            raise InputError(f"{source}: `tweets` file not found: {full}")
+        else:
+            files.append(full)
+    return files
+
+
+def load_params(path: str | Path) -> RunParams:
+    """Read and validate a parameters file; relative paths are relative to it."""
+    source = Path(path).resolve()
+    if not source.is_file():
+        raise InputError(f"parameters file not found: {source}")
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(f"{source}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise InputError(f"{source}: expected a mapping of parameters, got {type(raw).__name__}")
+    try:
+        params = RunParams.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'file'}: "
+            + ("unknown key" if err["type"] == "extra_forbidden" else err["msg"])
+            for err in exc.errors()
+        )
+        raise InputError(f"{source}: {problems}") from None
+    base = source.parent
+    updates: dict[str, object] = {"tweets": _resolve_tweets(params.tweets, base, source)}
+    for key in ("users", "topics"):
+        value = getattr(params, key)
+        if value is not None:
+            full = value if value.is_absolute() else base / value
+            if not full.is_file():
+                raise InputError(f"{source}: `{key}` file not found: {full}")
+            updates[key] = full
+    return params.model_copy(update=updates)

@@ -1,0 +1,19 @@
+"""Every path the project uses, anchored on the package — never on the current directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent.parent
+
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+PARAMS_DIR = REPO_ROOT / "params"
+REPORTS_DIR = REPO_ROOT / "reports"
+DATA_DIR = REPO_ROOT / "data"
+# Generated datasets (the synthetic default among them); never committed.
+GENERATED_DATA_DIR = DATA_DIR / "generated"
+# Typed Parquet written by ingest, keyed by the inputs' content hash.
+CACHE_DIR = DATA_DIR / "cache"
+DEFAULT_PARAMS = PARAMS_DIR / "default.yaml"
+DEFAULT_RUN_DIR = REPO_ROOT / "runs" / "default"
