@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ioreport.errors import InputError
 from ioreport.paths import GENERATED_DATA_DIR
+from ioreport.published import PUBLISHED
 
 
 class SyntheticData(BaseModel):
@@ -34,6 +35,8 @@ class RunParams(BaseModel):
     holidays: str | None = None
     topics: Path | None = None
     synthetic: SyntheticData | None = None
+    # Which published analysis to set beside this run's figures (a key of ioreport.published.PUBLISHED).
+    published: str | None = None
 
     @field_validator("tweets", mode="before")
     @classmethod
@@ -41,6 +44,13 @@ class RunParams(BaseModel):
         if value is None:
             return []
         return [value] if isinstance(value, (str, Path)) else value
+
+    @field_validator("published")
+    @classmethod
+    def _known_publication(cls, value: str | None) -> str | None:
+        if value is not None and value not in PUBLISHED:
+            raise ValueError(f"no published figures for {value!r} (known: {', '.join(sorted(PUBLISHED))})")
+        return value
 
     @field_validator("timezone")
     @classmethod

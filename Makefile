@@ -1,0 +1,44 @@
+# ioreport — `make report` runs the default dataset; `make test` runs the tests.
+# Needs only python3 and make: setup creates .venv from the pinned lock file.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PARAMS ?= params/default.yaml
+OUT ?= runs/default
+
+.PHONY: setup report test bench lab lint lock
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+report: setup
+	$(BIN)/ioreport run $(PARAMS) --out $(OUT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check src tests notebooks bench
+	$(BIN)/python -m ioreport.notebook_hygiene
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+lab: setup
+	$(BIN)/python -m pip install --quiet "jupyterlab==4.6.6"
+	$(BIN)/jupyter lab notebooks/
+
+# Re-pin every dependency after changing pyproject.toml (writes requirements.lock).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet ".[dev]"
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^ioreport' > requirements.lock
+	rm -rf .lock-venv

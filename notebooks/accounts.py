@@ -1,0 +1,85 @@
+# %% [markdown]
+# # Accounts
+# When the accounts were created, in what batches, how soon they started
+# tweeting, and how few people followed them. Logic: `ioreport.analysis.accounts`.
+
+# %% tags=["parameters"]
+params_path = None  # run parameters (YAML); None = the synthetic default
+run_dir = None  # where findings, figures and tables go; None = runs/default
+
+# %%
+import altair as alt
+
+from ioreport.analysis import accounts
+from ioreport.context import open_run
+
+run = open_run(params_path, run_dir, "accounts")
+users = run.users()
+profile = accounts.profile_summary(users)
+batches = accounts.creation_batches(users, top=10)
+run.record("accounts", {
+    **profile,
+    "creation_batches": [{"date": day.isoformat(), "accounts": n} for day, n in batches.iter_rows()],
+    "largest_creation_day": batches["date"][0] if batches.height else None,
+    "largest_creation_day_accounts": batches["accounts"][0] if batches.height else None,
+})
+profile
+
+# %%
+#| label: fig-creation-timeline
+#| fig-cap: "Accounts created per month. Batch registrations show as spikes."
+run.figure(
+    alt.Chart(accounts.creation_per_month(users), title="Account creation per month")
+    .mark_bar()
+    .encode(
+        x=alt.X("month:T", title="Month created"),
+        y=alt.Y("accounts:Q", title="Accounts"),
+        tooltip=["month:T", "accounts:Q"],
+    ),
+    "creation-timeline",
+)
+
+# %%
+#| label: tbl-creation-batches
+#| tbl-cap: "The ten largest creation days: accounts registered on a single day."
+run.table(batches, "creation-batches")
+
+# %%
+#| label: fig-followers
+#| fig-cap: "Share of accounts by follower and following count."
+run.figure(
+    alt.Chart(accounts.follow_distributions(users))
+    .mark_bar()
+    .encode(
+        x=alt.X("bucket:N", sort=None, title=None),
+        y=alt.Y("share:Q", title="Share of accounts", axis=alt.Axis(format="%")),
+        color=alt.Color("count:N", title=None),
+        xOffset="count:N",
+        tooltip=["count:N", "bucket:N", "accounts:Q", alt.Tooltip("share:Q", format=".1%")],
+    )
+    .properties(title="Followers and following"),
+    "followers",
+)
+
+# %% [markdown]
+# ## From creation to first tweet
+# Accounts made weeks before use are a mark of an operation preparing its
+# personas (SIO). Only accounts that tweeted in this dataset are counted.
+
+# %%
+#| label: fig-first-tweet-lag
+#| fig-cap: "Days from account creation to first tweet in the dataset (accounts that tweeted)."
+if run.has_tweets:
+    lags = accounts.first_tweet_lag(users, run.tweets())
+    run.record("accounts", accounts.lag_summary(lags))
+    run.figure(
+        alt.Chart(lags.filter(lags["lag_days"] >= 0), title="Creation to first tweet")
+        .mark_bar()
+        .encode(
+            x=alt.X("lag_days:Q", bin=alt.Bin(maxbins=60), title="Days from creation to first tweet"),
+            y=alt.Y("count():Q", title="Accounts"),
+        ),
+        "first-tweet-lag",
+    )
+else:
+    run.text("_Skipped: this dataset has no tweets file, so first tweets are unknown._")

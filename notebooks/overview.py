@@ -1,0 +1,58 @@
+# %% [markdown]
+# # Data overview
+# What the dataset holds: its time span, languages, kinds of tweet and the
+# apps they were sent from. Logic: `ioreport.analysis.overview`.
+
+# %% tags=["parameters"]
+params_path = None  # run parameters (YAML); None = the synthetic default
+run_dir = None  # where findings, figures and tables go; None = runs/default
+
+# %%
+import altair as alt
+
+from ioreport.analysis import overview
+from ioreport.context import open_run
+
+run = open_run(params_path, run_dir, "overview")
+tweets = run.tweets()
+kinds = overview.tweet_kind_shares(tweets)
+span = overview.span(tweets)
+run.record("dataset", {"first_tweet": span.pop("first_tweet"), "last_tweet": span.pop("last_tweet")})
+run.record("overview", {**kinds, **span})
+kinds
+
+# %%
+#| label: fig-weekly-volume
+#| fig-cap: "Tweets per week (UTC), retweets stacked on original tweets and replies."
+run.figure(
+    alt.Chart(overview.volume_per(tweets, "1w"), title="Weekly tweet volume")
+    .mark_area()
+    .encode(
+        x=alt.X("period:T", title="Week"),
+        y=alt.Y("tweets:Q", title="Tweets", stack=True),
+        color=alt.Color("kind:N", title=None),
+    ),
+    "weekly-volume",
+)
+
+# %%
+#| label: tbl-tweet-languages
+#| tbl-cap: "Tweet languages as Twitter labelled them."
+tweet_languages = overview.share_table(tweets, "tweet_language", "language", top=12)
+run.record("overview", {"tweet_languages": dict(zip(tweet_languages["language"], tweet_languages["rows"]))})
+run.table(tweet_languages, "tweet-languages")
+
+# %%
+#| label: tbl-account-languages
+#| tbl-cap: "Account interface languages (case folded: zh-CN and zh-cn are one)."
+run.table(overview.share_table(run.users(), "account_language", "language", top=12), "account-languages")
+
+# %%
+#| label: tbl-clients
+#| tbl-cap: "Client apps the tweets were sent from."
+run.table(overview.share_table(tweets, "tweet_client_name", "client", top=10), "clients")
+
+# %%
+#| label: tbl-quarantine
+#| tbl-cap: "Rows set aside by the loader, by file, column and fault. Every input row is loaded, quarantined or a counted duplicate."
+run.table(overview.quarantine_summary(run.data.scan_quarantine()), "quarantine")

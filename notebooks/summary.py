@@ -1,0 +1,26 @@
+# %% [markdown]
+# # Key findings
+# This run's headline figures beside the published ones. Every number here
+# comes from findings.json, written by the other notebooks of this run.
+
+# %% tags=["parameters"]
+params_path = None  # run parameters (YAML); None = the synthetic default
+run_dir = None  # where findings, figures and tables go; None = runs/default
+
+# %%
+import polars as pl
+
+from ioreport import findings
+from ioreport.context import open_run
+
+run = open_run(params_path, run_dir, "summary")
+results = findings.collect(run.run_dir)
+
+# %%
+#| label: tbl-published-comparison
+#| tbl-cap: "Published figures beside this run's. V: read in the report; P: reported by the press, approximate."
+rows = findings.comparison_rows(results, run.params.published)
+if rows:
+    run.table(pl.DataFrame(rows), "published-comparison", preview_rows=len(rows))
+else:
+    run.text("_No published analysis is named for this dataset (`published` in the parameters)._")

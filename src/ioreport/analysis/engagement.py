@@ -1,0 +1,86 @@
+"""How little real engagement the tweets drew, and where it was anomalous.
+
+ASPI counted tweets from 0-follower accounts with more than 50 likes (156) or
+more than 10 retweets (26) as anomalous: engagement a 0-follower account
+cannot earn organically.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ioreport.schema import ENGAGEMENT_COUNTS, TWEET_TIMESTAMP
+
+ANOMALOUS_LIKES = 50
+ANOMALOUS_RETWEETS = 10
+# A blank count is read as no engagement: the archive leaves counts blank, not absent-by-design.
+_counts = [pl.col(c).fill_null(0) for c in ENGAGEMENT_COUNTS]
+TOTAL_ENGAGEMENT = pl.sum_horizontal(_counts)
+
+
+def summary(tweets: pl.LazyFrame) -> dict:
+    zero_followers = pl.col("follower_count") == 0
+    row = (
+        tweets.select(
+            share_tweets_zero_engagement=(TOTAL_ENGAGEMENT == 0).mean(),
+            zero_follower_tweets_over_50_likes=(zero_followers & (pl.col("like_count") > ANOMALOUS_LIKES)).sum(),
+            zero_follower_tweets_over_10_retweets=(
+                zero_followers & (pl.col("retweet_count") > ANOMALOUS_RETWEETS)
+            ).sum(),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    row["most_liked_tweetid"] = most_liked_tweetid(tweets)
+    return row
+
+
+def most_liked_tweetid(tweets: pl.LazyFrame) -> str | None:
+    top = top_tweets(tweets, "like_count", 1)
+    return str(top["tweetid"][0]) if top.height else None
+
+
+def top_tweets(tweets: pl.LazyFrame, by: str = "like_count", n: int = 10) -> pl.DataFrame:
+    """The most engaged tweets by one count; ties broken by tweet id for stable reruns."""
+    return (
+        tweets.drop_nulls(by)
+        .sort([by, "tweetid"], descending=[True, False])
+        .head(n)
+        .select("tweetid", "userid", "follower_count", *ENGAGEMENT_COUNTS, "tweet_text")
+        .collect()
+    )
+
+
+def anomalous_tweets(tweets: pl.LazyFrame) -> pl.DataFrame:
+    """Tweets from 0-follower accounts with engagement above ASPI's thresholds."""
+    return (
+        tweets.filter(
+            (pl.col("follower_count") == 0)
+            & ((pl.col("like_count") > ANOMALOUS_LIKES) | (pl.col("retweet_count") > ANOMALOUS_RETWEETS))
+        )
+        .sort(["like_count", "tweetid"], descending=[True, False])
+        .select("tweetid", "userid", TWEET_TIMESTAMP, *ENGAGEMENT_COUNTS, "tweet_text")
+        .collect()
+    )
+
+
+def count_distribution(tweets: pl.LazyFrame) -> pl.DataFrame:
+    """Tweets per count bucket for each engagement count (long form)."""
+    labels = ["0", "1", "2–10", "11–50", "51+"]
+    frames = []
+    for column in ENGAGEMENT_COUNTS:
+        bucket = pl.col(column).fill_null(0).cut(breaks=[0.5, 1.5, 10.5, 50.5], labels=labels)
+        frames.append(
+            tweets.group_by(bucket=bucket.cast(pl.String))
+            .agg(tweets=pl.len())
+            .with_columns(metric=pl.lit(column.removesuffix("_count")))
+        )
+    order = pl.DataFrame({"bucket": labels, "order": list(range(len(labels)))}).lazy()
+    return (
+        pl.concat(frames)
+        .join(order, on="bucket")
+        .with_columns(share=pl.col("tweets") / pl.col("tweets").sum().over("metric"))
+        .sort(["metric", "order"])
+        .drop("order")
+        .collect()
+    )

@@ -1,0 +1,28 @@
+"""A run's input files: the user's archive files, or the synthetic default, generated on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ioreport.generate import TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
+from ioreport.ingest import IngestResult, ingest
+from ioreport.params import RunParams
+
+
+def ensure_synthetic(params: RunParams) -> tuple[list[Path], Path]:
+    """The synthetic dataset's files, generated (deterministically) if not there yet."""
+    assert params.synthetic is not None and params.synthetic_dir is not None
+    out = params.synthetic_dir
+    if not (out / TRUTH_FILE).exists():
+        spec = params.synthetic
+        generate(out, scale=spec.scale, seed=spec.seed, network=spec.network)
+    return [out / TWEETS_FILE], out / USERS_FILE
+
+
+def load_data(params: RunParams, progress: Callable[[str], None] | None = None) -> IngestResult:
+    """Ingest a run's inputs (cached by content hash)."""
+    if params.synthetic is not None:
+        tweets, users = ensure_synthetic(params)
+        return ingest(tweets, users, progress=progress)
+    return ingest(params.tweets, params.users, progress=progress)

@@ -1,0 +1,90 @@
+"""Keep notebooks reviewable: committed as py:percent text, never with outputs.
+
+The notebooks' source of truth is `notebooks/*.py` (jupytext py:percent); an
+executed `.ipynb` is written per run into the run directory. If an `.ipynb`
+is ever committed next to its `.py`, it must carry no outputs, execution
+counts or volatile metadata, and must match its pair cell for cell.
+Run as `python -m ioreport.notebook_hygiene` (CI does, through `make lint`).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from ioreport.paths import NOTEBOOKS_DIR, REPO_ROOT
+from ioreport.sections import SECTIONS
+
+# Notebook metadata that a run, a kernel or an editor writes and review should not see.
+VOLATILE_METADATA = ("papermill", "widgets", "execution", "varInspector", "toc")
+
+
+def _tracked(directory: Path) -> list[Path]:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "ls-files", str(directory)], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return sorted(directory.iterdir())
+    return [REPO_ROOT / line for line in out.splitlines()]
+
+
+def _parameters_cell(notebook) -> bool:
+    return any("parameters" in cell.metadata.get("tags", []) for cell in notebook.cells)
+
+
+def check_ipynb(path: Path) -> list[str]:
+    problems = []
+    notebook = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None):
+            problems.append(f"{path.name}: cell {index} has outputs or an execution count")
+        for key in VOLATILE_METADATA:
+            if key in cell.metadata:
+                problems.append(f"{path.name}: cell {index} has volatile metadata {key!r}")
+    for key in VOLATILE_METADATA:
+        if key in notebook.metadata:
+            problems.append(f"{path.name}: notebook has volatile metadata {key!r}")
+    pair = path.with_suffix(".py")
+    if pair.exists() and _cell_sources(jupytext.read(pair)) != _cell_sources(notebook):
+        problems.append(f"{path.name}: differs from its pair {pair.name} (run `jupytext --sync`)")
+    return problems
+
+
+def _cell_sources(notebook) -> list[tuple[str, str]]:
+    return [(cell.cell_type, cell.source.strip()) for cell in notebook.cells]
+
+
+def check_py(path: Path) -> list[str]:
+    notebook = jupytext.read(path)
+    if not _parameters_cell(notebook):
+        return [f"{path.name}: no cell tagged `parameters` for papermill"]
+    return []
+
+
+def check(directory: Path = NOTEBOOKS_DIR) -> list[str]:
+    files = _tracked(directory)
+    problems: list[str] = []
+    for path in files:
+        if path.suffix == ".ipynb":
+            problems += check_ipynb(path)
+        elif path.suffix == ".py":
+            problems += check_py(path)
+    stems = {p.stem for p in files if p.suffix == ".py"}
+    problems += [f"section {s.notebook!r} has no notebooks/{s.notebook}.py" for s in SECTIONS if s.notebook not in stems]
+    return problems
+
+
+def main() -> int:
+    problems = check()
+    for problem in problems:
+        print(f"notebook hygiene: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Stage the Quarto report for a run and render it (Quarto where present, else pandoc).
+
+Both engines read the same staged directory: the report source from
+reports/, the executed notebooks (with a visible notice in place of every
+output a skipped or failed notebook did not make), `_variables.yml` holding
+this run's findings as display text, and `fonts.css` embedding the subset of
+the CJK font that the report's text needs.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import jupytext
+import nbformat
+import yaml
+from fontTools import subset
+
+from ioreport import findings as findings_module
+from ioreport.paths import REPORTS_DIR
+from ioreport.render import render_report
+from ioreport.theme import FONT_FAMILY, FONT_FILE
+
+STAGE_DIR = "_report"
+REPORT_FILE = "index.html"
+VAR_SHORTCODE = re.compile(r"\{\{<\s*var\s+([\w.-]+)\s*>\}\}")
+CELL_LABEL = re.compile(r"^#\|\s*label:\s*(\S+)", re.MULTILINE)
+DISPLAY_MIME = ("image/svg+xml", "image/png", "text/html", "text/markdown", "text/plain")
+
+
+@dataclass(frozen=True)
+class SectionStatus:
+    notebook: str
+    state: str  # "ok", "skipped" or "failed"
+    message: str = ""
+
+
+def _labelled(cell) -> str | None:
+    match = CELL_LABEL.search(cell.source) if cell.cell_type == "code" else None
+    return match.group(1) if match else None
+
+
+def _shows_something(cell) -> bool:
+    return any(
+        out.output_type in ("display_data", "execute_result") and any(m in out.get("data", {}) for m in DISPLAY_MIME)
+        for out in cell.get("outputs", [])
+    )
+
+
+def _fill_missing_outputs(notebook, notice: str) -> None:
+    """Put a visible notice where a labelled cell has nothing to show."""
+    for cell in notebook.cells:
+        if _labelled(cell) and not _shows_something(cell):
+            cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": notice})]
+
+
+def _stage_notebook(status: SectionStatus, executed: Path, source: Path, target: Path) -> None:
+    if status.state == "skipped":
+        notebook = jupytext.read(source)
+        _fill_missing_outputs(notebook, f"**Skipped:** {status.message}")
+    else:
+        notebook = nbformat.read(executed, as_version=4)
+        if status.state == "failed":
+            _fill_missing_outputs(notebook, f"**Not produced:** {status.message}")
+    nbformat.write(notebook, target)
+
+
+def _fill_unreported(variables: dict, report_source: str) -> None:
+    """A number from a section that was skipped or failed reads as such, not as an error."""
+    for key in VAR_SHORTCODE.findall(report_source):
+        *parents, leaf = key.split(".")
+        node = variables
+        for part in parents:
+            node = node.setdefault(part, {})
+        node.setdefault(leaf, "n/a (section not run)")
+
+
+def _report_text(stage: Path) -> str:
+    """All text the report can show, to know which glyphs the embedded font needs."""
+    parts = [stage.joinpath("index.qmd").read_text(encoding="utf-8")]
+    parts.append(stage.joinpath("_variables.yml").read_text(encoding="utf-8"))
+    for path in sorted(stage.glob("notebooks/*.ipynb")):
+        parts.append(path.read_text(encoding="utf-8"))
+    return "".join(parts)
+
+
+def _font_css(text: str) -> str:
+    """@font-face for the CJK subset the report uses: Chinese renders without system fonts."""
+    wanted = sorted({ch for ch in text if ord(ch) > 0x2E7F})
+    if not wanted:
+        return "/* no CJK text in this report */\n"
+    options = subset.Options()
+    options.flavor = "woff"
+    options.desubroutinize = True
+    font = subset.load_font(str(FONT_FILE), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(ch) for ch in wanted])
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; font-style: normal; font-weight: 400;\n'
+        f'  src: url(data:font/woff;base64,{data}) format("woff"); }}\n'
+    )
+
+
+def stage(run_dir: Path, statuses: list[SectionStatus], results: dict, sources: dict[str, Path]) -> Path:
+    """Lay out everything both engines need in run_dir/_report."""
+    stage_dir = run_dir / STAGE_DIR
+    if stage_dir.exists():
+        shutil.rmtree(stage_dir)
+    shutil.copytree(REPORTS_DIR, stage_dir, ignore=shutil.ignore_patterns("_freeze", ".quarto", "*.html"))
+    (stage_dir / "notebooks").mkdir()
+    for status in statuses:
+        name = f"{status.notebook}.ipynb"
+        _stage_notebook(status, run_dir / "notebooks" / name, sources[status.notebook], stage_dir / "notebooks" / name)
+    variables = findings_module.display_tree(results)
+    _fill_unreported(variables, (stage_dir / "index.qmd").read_text(encoding="utf-8"))
+    (stage_dir / "_variables.yml").write_text(
+        yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
+    )
+    (stage_dir / "fonts.css").write_text(_font_css(_report_text(stage_dir)), encoding="utf-8")
+    return stage_dir
+
+
+def build(
+    run_dir: Path, statuses: list[SectionStatus], results: dict, sources: dict[str, Path], profiles: list[str]
+) -> str:
+    """Stage and render run_dir/index.html; returns the engine that rendered it."""
+    stage_dir = stage(run_dir, statuses, results, sources)
+    return render_report(stage_dir, run_dir / REPORT_FILE, profiles)

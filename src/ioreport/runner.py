@@ -1,0 +1,191 @@
+"""`ioreport run`: ingest, execute every section notebook with papermill, write findings and the report."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+import nbformat
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+from ioreport import findings, report
+from ioreport.context import FIGURES_DIR, FINDINGS_PARTS_DIR, INGEST_RECORD, TABLES_DIR
+from ioreport.datasets import load_data
+from ioreport.ingest import IngestResult
+from ioreport.params import RunParams, load_params
+from ioreport.paths import NOTEBOOKS_DIR, REPO_ROOT
+from ioreport.sections import SECTIONS, Section
+
+MANIFEST_FILE = "manifest.json"
+KERNEL = "python3"
+# Packages whose versions decide the results; recorded in the manifest.
+RECORDED_PACKAGES = ("ioreport", "polars", "altair", "vl-convert-python", "papermill", "jupytext", "pypandoc-binary")
+
+
+@dataclass
+class RunResult:
+    run_dir: Path
+    statuses: list[report.SectionStatus]
+    engine: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[report.SectionStatus]:
+        return [s for s in self.statuses if s.state == "failed"]
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip() + ("-dirty" if dirty else "")
+
+
+def _package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in RECORDED_PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def _fresh_run_dir(run_dir: Path) -> None:
+    """Remove what an earlier run wrote, so nothing stale reaches the report."""
+    for name in ("notebooks", FIGURES_DIR, TABLES_DIR, FINDINGS_PARTS_DIR, report.STAGE_DIR):
+        shutil.rmtree(run_dir / name, ignore_errors=True)
+    for name in (INGEST_RECORD, findings.FINDINGS_FILE, MANIFEST_FILE, report.REPORT_FILE):
+        (run_dir / name).unlink(missing_ok=True)
+    (run_dir / "notebooks").mkdir(parents=True)
+
+
+def _dataset_findings(params: RunParams, data: IngestResult) -> dict:
+    tweets = data.counts.get("tweets")
+    users = data.counts["users"]
+    return {
+        "name": params.name,
+        "synthetic": params.synthetic is not None,
+        "accounts": users.loaded,
+        "tweets": tweets.loaded if tweets else 0,
+        "quarantined_rows": sum(c.quarantined for c in data.counts.values()),
+        "duplicate_rows": sum(c.duplicates for c in data.counts.values()),
+        "users_derived_from_tweets": data.users_derived_from_tweets,
+        # Filled in by the overview notebook when there are tweets.
+        "first_tweet": None,
+        "last_tweet": None,
+    }
+
+
+def _execute(section: Section, params_path: Path, run_dir: Path) -> report.SectionStatus:
+    output = run_dir / "notebooks" / f"{section.notebook}.ipynb"
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / output.name
+        nbformat.write(jupytext.read(section.source), source)
+        try:
+            papermill.execute_notebook(
+                str(source), str(output),
+                parameters={"params_path": str(params_path), "run_dir": str(run_dir)},
+                kernel_name=KERNEL, cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+            )
+        except PapermillExecutionError as exc:
+            message = (
+                f"notebook {section.notebook} failed at cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+            )
+            return report.SectionStatus(section.notebook, "failed", message)
+    return report.SectionStatus(section.notebook, "ok")
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_manifest(
+    run_dir: Path, params_path: Path, params: RunParams, data: IngestResult, result: RunResult
+) -> None:
+    manifest = {
+        "parameters": {"file": str(params_path), "sha256": _file_sha256(params_path),
+                       "values": json.loads(params.model_dump_json())},
+        "inputs": data.inputs,
+        "rows": {table: vars(counts) for table, counts in data.counts.items()},
+        "sections": [vars(s) for s in result.statuses],
+        "renderer": result.engine,
+        "git_commit": _git_commit(),
+        "packages": _package_versions(),
+        "platform": platform.platform(),
+        "timings_seconds": {k: round(v, 2) for k, v in result.timings.items()},
+    }
+    (run_dir / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def run(params_path: Path, run_dir: Path, progress: Callable[[str], None] = print) -> RunResult:
+    params_path = Path(params_path).resolve()
+    params = load_params(params_path)
+    run_dir = Path(run_dir).resolve()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    _fresh_run_dir(run_dir)
+    # Charts and kernels read the same clock: vega formats dates in the process time zone.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    timings: dict[str, float] = {}
+
+    started = time.perf_counter()
+    progress(f"ingest: {params.name}")
+    data = load_data(params, progress=lambda msg: progress(f"  {msg}"))
+    data.to_json(run_dir / INGEST_RECORD)
+    timings["ingest"] = time.perf_counter() - started
+    for table, counts in data.counts.items():
+        progress(
+            f"  {table}: {counts.input_rows:,} rows in = {counts.loaded:,} loaded"
+            f" + {counts.quarantined:,} quarantined + {counts.duplicates:,} duplicates"
+        )
+    parts = run_dir / FINDINGS_PARTS_DIR
+    parts.mkdir(parents=True, exist_ok=True)
+    (parts / "dataset.json").write_text(json.dumps({"dataset": _dataset_findings(params, data)}, indent=2))
+
+    statuses = []
+    for section in SECTIONS:
+        started = time.perf_counter()
+        if section.needs_tweets and data.tweets is None:
+            status = report.SectionStatus(section.notebook, "skipped", "this dataset has no tweets file.")
+        else:
+            progress(f"notebook {section.notebook} …")
+            status = _execute(section, params_path, run_dir)
+        timings[f"notebook:{section.notebook}"] = time.perf_counter() - started
+        progress(f"notebook {section.notebook}: {status.state}" + (f" — {status.message}" if status.message else ""))
+        statuses.append(status)
+
+    results = findings.collect(run_dir)
+    findings.write(run_dir, results)
+    started = time.perf_counter()
+    profiles = ["synthetic"] if params.synthetic else []
+    engine = report.build(run_dir, statuses, results, {s.notebook: s.source for s in SECTIONS}, profiles)
+    timings["report"] = time.perf_counter() - started
+    result = RunResult(run_dir, statuses, engine, timings)
+    _write_manifest(run_dir, params_path, params, data, result)
+    progress(f"report ({engine}): {run_dir / report.REPORT_FILE}")
+    return result
+
