@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -10,7 +11,8 @@ REPO_ROOT = PACKAGE_DIR.parent.parent
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 PARAMS_DIR = REPO_ROOT / "params"
 REPORTS_DIR = REPO_ROOT / "reports"
-DATA_DIR = REPO_ROOT / "data"
+# Benchmarks point this elsewhere to measure cold runs without touching the project's data.
+DATA_DIR = Path(os.environ.get("IOREPORT_DATA_DIR", REPO_ROOT / "data"))
 # Generated datasets (the synthetic default among them); never committed.
 GENERATED_DATA_DIR = DATA_DIR / "generated"
 # Typed Parquet written by ingest, keyed by the inputs' content hash.

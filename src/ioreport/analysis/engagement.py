@@ -46,7 +46,7 @@ def top_tweets(tweets: pl.LazyFrame, by: str = "like_count", n: int = 10) -> pl.
         tweets.drop_nulls(by)
         .sort([by, "tweetid"], descending=[True, False])
         .head(n)
-        .select("tweetid", "userid", "follower_count", *ENGAGEMENT_COUNTS, "tweet_text")
+        .select("tweetid", "user_display_name", "follower_count", *ENGAGEMENT_COUNTS, "tweet_text")
         .collect()
     )
 
@@ -59,7 +59,7 @@ def anomalous_tweets(tweets: pl.LazyFrame) -> pl.DataFrame:
             & ((pl.col("like_count") > ANOMALOUS_LIKES) | (pl.col("retweet_count") > ANOMALOUS_RETWEETS))
         )
         .sort(["like_count", "tweetid"], descending=[True, False])
-        .select("tweetid", "userid", TWEET_TIMESTAMP, *ENGAGEMENT_COUNTS, "tweet_text")
+        .select("tweetid", "user_display_name", TWEET_TIMESTAMP, *ENGAGEMENT_COUNTS, "tweet_text")
         .collect()
     )
 

@@ -1,0 +1,59 @@
+"""Shared fixtures: a small synthetic dataset with its planted truth, and one full run on it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ioreport.generate import TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
+
+REAL_USERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "china_082019_1_users_csv_hashed.csv"
+SMALL_SCALE = 0.03
+SMALL_SEED = 7
+
+
+def write_params(path: Path, **values) -> Path:
+    """A parameters file; values are written as YAML-compatible JSON."""
+    path.write_text("\n".join(f"{key}: {json.dumps(value)}" for key, value in values.items()) + "\n")
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_dataset(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("small_dataset")
+    truth = generate(out, scale=SMALL_SCALE, seed=SMALL_SEED)
+    assert (out / TRUTH_FILE).exists()
+    return out, truth
+
+
+@pytest.fixture(scope="session")
+def small_params(small_dataset, tmp_path_factory) -> Path:
+    data_dir, _ = small_dataset
+    return write_params(
+        tmp_path_factory.mktemp("params") / "small.yaml",
+        name="small_synthetic",
+        tweets=str(data_dir / TWEETS_FILE),
+        users=str(data_dir / USERS_FILE),
+        timezone="Asia/Shanghai",
+        holidays="CN",
+        published="china_052020",
+    )
+
+
+@pytest.fixture(scope="session")
+def small_run(small_params, tmp_path_factory):
+    """One end-to-end `ioreport run` on the small dataset, shared by the tests that read its outputs."""
+    from ioreport.runner import run
+
+    out = tmp_path_factory.mktemp("run")
+    result = run(small_params, out, progress=lambda _msg: None)
+    return result, json.loads((out / "findings.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def real_users() -> Path:
+    if not REAL_USERS.exists():
+        pytest.fail(f"the real archive users file is missing: {REAL_USERS}")
+    return REAL_USERS
