@@ -1,0 +1,394 @@
+"""Render the report's Quarto source to one self-contained HTML file: with Quarto when it is
+installed, else offline with pandoc, implementing the subset of Quarto the report uses.
+
+The pandoc path works in two stages. Python expands the shortcodes, because `var` needs
+`_variables.yml` and `embed` needs the executed notebooks. Lua filters in `render_filters/` then
+work on pandoc's document tree: profile-conditional divs, callouts, and the numbering of embedded
+figures and tables with their cross-references. Numbering runs after conditional content is
+dropped, so a figure hidden by a profile takes no number, as in Quarto.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pypandoc
+import yaml
+
+from ioreport.errors import InputError
+from ioreport.paths import PACKAGE_DIR
+
+logger = logging.getLogger(__name__)
+
+RENDERER_ENV = "IOREPORT_RENDERER"  # "pandoc" or "quarto" forces an engine; unset or "auto" picks one
+REPORT_SOURCE = "index.qmd"
+PROJECT_FILE = "_quarto.yml"  # project-wide options, which the document's front matter overrides
+VARIABLES_FILE = "_variables.yml"
+FILTERS_DIR = PACKAGE_DIR / "render_filters"
+# Order matters: a figure inside hidden content must be gone before figures are numbered.
+LUA_FILTERS = ("profiles.lua", "callouts.lua", "embeds.lua")
+# What Quarto's own {{< pagebreak >}} produces in HTML.
+PAGE_BREAK_HTML = '<div style="page-break-after: always;"></div>'
+# Quarto options the pandoc path turns into command-line flags, and Quarto's own settings. They are
+# kept out of pandoc's metadata so that its template does not act on them (a `css` key adds <link>s).
+QUARTO_ONLY_KEYS = ("format", "css", "toc", "toc-depth", "toc-title", "number-sections", "project", "execute")
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_SHORTCODE = re.compile(r"\{\{<\s*(?P<name>[\w-]+)(?P<args>.*?)>\}\}", re.DOTALL)
+_EMBED_TARGET = re.compile(r"(?P<notebook>[^#\s]+\.ipynb)#(?P<label>[\w.:-]+)")
+_CELL_OPTION = re.compile(r"#\|\s?(?P<option>.*)")
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+_BACKTICKS = re.compile(r"`+")
+
+
+class RenderError(InputError):
+    """The report cannot be rendered: a bad shortcode, reference or notebook, or a failing engine."""
+
+
+def quarto_available() -> bool:
+    return shutil.which("quarto") is not None
+
+
+def render_report(stage_dir: Path, output_html: Path, profiles: Sequence[str] = ()) -> str:
+    """Render `stage_dir/index.qmd` to `output_html`; returns the engine used, "quarto" or "pandoc"."""
+    engine = choose_engine()
+    render = render_with_quarto if engine == "quarto" else render_with_pandoc
+    render(Path(stage_dir), Path(output_html), profiles)
+    return engine
+
+
+def choose_engine() -> str:
+    wanted = os.environ.get(RENDERER_ENV, "").strip().lower() or "auto"
+    if wanted not in ("auto", "quarto", "pandoc"):
+        raise RenderError(f"{RENDERER_ENV}={wanted!r}: use auto, quarto or pandoc")
+    if wanted == "quarto" and not quarto_available():
+        raise RenderError(f"{RENDERER_ENV}=quarto but no `quarto` program is on PATH")
+    if wanted == "auto":
+        return "quarto" if quarto_available() else "pandoc"
+    return wanted
+
+
+def render_with_quarto(stage_dir: Path, output_html: Path, profiles: Sequence[str] = ()) -> None:
+    command = [shutil.which("quarto") or "quarto", "render", REPORT_SOURCE, "--to", "html"]
+    if profiles:
+        command += ["--profile", ",".join(profiles)]
+    _run(command, cwd=stage_dir)
+    output_html.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(stage_dir / Path(REPORT_SOURCE).with_suffix(".html"), output_html)
+
+
+def render_with_pandoc(stage_dir: Path, output_html: Path, profiles: Sequence[str] = ()) -> None:
+    source = stage_dir / REPORT_SOURCE
+    if not source.is_file():
+        raise RenderError(f"report source not found: {source}")
+    document_meta, body = _split_front_matter(source.read_text(encoding="utf-8"), source)
+    meta = _merged(_read_yaml_mapping(stage_dir / PROJECT_FILE), document_meta)
+    shortcodes = ShortcodeExpander(stage_dir)
+    options = _html_options(meta)
+    markdown = _with_front_matter(
+        _pandoc_metadata(meta, options, shortcodes, profiles), shortcodes.expand(body)
+    )
+    output_html = output_html.resolve()  # pandoc runs in the stage directory
+    output_html.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        pypandoc.get_pandoc_path(),
+        "--from=markdown",
+        "--to=html5",
+        "--standalone",
+        "--embed-resources",
+        "--section-divs",
+        *(f"--lua-filter={FILTERS_DIR / name}" for name in LUA_FILTERS),
+        *_option_flags(options, stage_dir),
+        f"--output={output_html}",
+    ]
+    _run(command, cwd=stage_dir, stdin=markdown)
+
+
+def _run(command: list[str], cwd: Path, stdin: str | None = None) -> None:
+    result = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8")
+    engine = Path(command[0]).name
+    # A Lua filter's error() is followed by a Lua stack trace, noise to the report's author.
+    message = result.stderr.split("stack traceback:")[0].strip()
+    if result.returncode != 0:
+        raise RenderError(f"{engine} failed to render {cwd / REPORT_SOURCE}: {message or 'no message'}")
+    if message:
+        logger.warning("%s: %s", engine, message)
+
+
+# --- front matter ------------------------------------------------------------------------------
+
+
+def _read_yaml_mapping(path: Path) -> dict[str, Any]:
+    """The mapping in an optional YAML file; {} when there is no such file."""
+    if not path.is_file():
+        return {}
+    try:
+        mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise RenderError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(mapping, dict):
+        raise RenderError(f"{path}: expected a mapping")
+    return mapping
+
+
+def _split_front_matter(text: str, source: Path) -> tuple[dict[str, Any], str]:
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return {}, text
+    try:
+        meta = yaml.safe_load(match["yaml"]) or {}
+    except yaml.YAMLError as exc:
+        raise RenderError(f"{source}: front matter is not valid YAML: {exc}") from None
+    if not isinstance(meta, dict):
+        raise RenderError(f"{source}: front matter must be a mapping")
+    return meta, text[match.end() :]
+
+
+def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`override` laid over `base`, mappings merged key by key (as Quarto merges project and document)."""
+    merged = dict(base)
+    for key, value in override.items():
+        both_mappings = isinstance(value, dict) and isinstance(base.get(key), dict)
+        merged[key] = _merged(base[key], value) if both_mappings else value
+    return merged
+
+
+def _html_options(meta: dict[str, Any]) -> dict[str, Any]:
+    """The document's HTML options: top-level keys, overridden by those under `format: html:`."""
+    formats = meta.get("format")
+    html_format = formats.get("html") if isinstance(formats, dict) else None
+    return {**meta, **(html_format if isinstance(html_format, dict) else {})}
+
+
+def _option_flags(options: dict[str, Any], stage_dir: Path) -> list[str]:
+    stylesheets = options.get("css") or []
+    stylesheets = [stylesheets] if isinstance(stylesheets, str) else stylesheets
+    for stylesheet in stylesheets:
+        # Checked here: pandoc only warns about a missing one, and leaves a dangling <link>.
+        if not (stage_dir / stylesheet).is_file():
+            raise RenderError(f"stylesheet {stylesheet!r} named in the front matter is not in {stage_dir}")
+    flags = [f"--css={stylesheet}" for stylesheet in stylesheets]
+    if options.get("toc"):
+        flags += ["--toc", f"--toc-depth={int(options.get('toc-depth', 3))}"]
+    if options.get("number-sections"):
+        flags.append("--number-sections")
+    return flags
+
+
+def _pandoc_metadata(
+    meta: dict[str, Any], options: dict[str, Any], shortcodes: ShortcodeExpander, profiles: Sequence[str]
+) -> dict[str, Any]:
+    metadata = {key: value for key, value in meta.items() if key not in QUARTO_ONLY_KEYS}
+    metadata = _map_strings(metadata, shortcodes.expand)
+    if options.get("toc"):
+        metadata["toc-title"] = options.get("toc-title", "Table of contents")  # Quarto's default title
+    if "title" not in metadata:
+        metadata["pagetitle"] = "Report"  # pandoc warns when an HTML page has no <title>
+    metadata["ioreport-profiles"] = list(profiles)  # read by render_filters/profiles.lua
+    return metadata
+
+
+def _map_strings(value: Any, function: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return function(value)
+    if isinstance(value, dict):
+        return {key: _map_strings(item, function) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(item, function) for item in value]
+    return value
+
+
+def _with_front_matter(metadata: dict[str, Any], body: str) -> str:
+    return f"---\n{yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False)}---\n\n{body}"
+
+
+# --- shortcodes --------------------------------------------------------------------------------
+
+
+class ShortcodeExpander:
+    """Expands `var`, `embed` and `pagebreak` shortcodes into pandoc markdown for one stage directory."""
+
+    def __init__(self, stage_dir: Path):
+        self.stage_dir = stage_dir
+        self.variables = _read_yaml_mapping(stage_dir / VARIABLES_FILE)
+        self._notebooks: dict[Path, dict[str, LabelledCell]] = {}
+        self._handlers: dict[str, tuple[int, Callable[..., str]]] = {
+            "var": (1, self.variable),
+            "embed": (1, self.embed),
+            "pagebreak": (0, lambda: _raw_html_block(PAGE_BREAK_HTML)),
+        }
+
+    def expand(self, text: str) -> str:
+        return _SHORTCODE.sub(self._expand_one, text)
+
+    def _expand_one(self, match: re.Match[str]) -> str:
+        name, args = match["name"], match["args"].split()
+        if name not in self._handlers:
+            raise RenderError(
+                f"unsupported shortcode {match[0]!r}: the offline renderer knows {list(self._handlers)}"
+            )
+        arity, handler = self._handlers[name]
+        if len(args) != arity:
+            raise RenderError(f"shortcode {match[0]!r} takes {arity} argument(s)")
+        return handler(*args)
+
+    def variable(self, key: str) -> str:
+        value: Any = self.variables
+        for part in key.split("."):
+            if not isinstance(value, dict) or part not in value:
+                raise RenderError(
+                    f"unknown variable {key!r} in {{{{< var {key} >}}}}: not in {VARIABLES_FILE}"
+                )
+            value = value[part]
+        if value is None or isinstance(value, (dict, list)):
+            raise RenderError(f"variable {key!r} in {VARIABLES_FILE} is not a single value")
+        return _literal_markdown(str(value).lower() if isinstance(value, bool) else str(value))
+
+    def embed(self, target: str) -> str:
+        """A div holding the cell's outputs; render_filters/embeds.lua makes it a numbered figure or table."""
+        match = _EMBED_TARGET.fullmatch(target)
+        if match is None:
+            raise RenderError(f"embed {target!r}: expected notebooks/NAME.ipynb#LABEL")
+        notebook, label = match["notebook"], match["label"]
+        cell = self._cell(notebook, label)
+        outputs = [rendered for output in cell.outputs if (rendered := _render_output(output, cell))]
+        if not outputs:
+            outputs = [_missing_output_notice(notebook, label)]
+        # Pandoc decodes character references in attribute values: escaping keeps any text intact.
+        caption = html.escape(cell.caption)
+        attributes = f'#{label} .ioreport-embed notebook="{html.escape(notebook)}" caption="{caption}"'
+        return "\n\n::: {" + attributes + "}\n\n" + "\n\n".join(outputs) + "\n\n:::\n\n"
+
+    def _cell(self, notebook: str, label: str) -> LabelledCell:
+        path = self.stage_dir / notebook
+        if path not in self._notebooks:
+            if not path.is_file():
+                raise RenderError(f"embedded notebook not found: {notebook} (looked in {self.stage_dir})")
+            self._notebooks[path] = _labelled_cells(path, notebook)
+        cells = self._notebooks[path]
+        if label not in cells:
+            raise RenderError(f"notebook {notebook} has no cell labelled {label!r} (`#| label: {label}`)")
+        return cells[label]
+
+
+def _literal_markdown(text: str) -> str:
+    """Markdown that pandoc reads back as exactly `text`, never as markup.
+
+    Values can carry hostile dataset text. Everything but letters and digits becomes a character
+    reference, so a value can open no HTML tag, link, emphasis or table cell; pandoc decodes the
+    references into plain text and escapes it again in the HTML it writes.
+    """
+    return "".join(char if char.isalnum() else f"&#{ord(char)};" for char in text)
+
+
+# --- notebooks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelledCell:
+    label: str
+    options: dict[str, Any]
+    outputs: list[nbformat.NotebookNode]
+
+    @property
+    def caption(self) -> str:
+        """`fig-cap` for a `fig-` label, `tbl-cap` for a `tbl-` label; other labels take no caption."""
+        prefix = self.label.partition("-")[0]
+        return str(self.options.get(f"{prefix}-cap", "")) if prefix in ("fig", "tbl") else ""
+
+
+def _labelled_cells(path: Path, notebook: str) -> dict[str, LabelledCell]:
+    cells: dict[str, LabelledCell] = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        options = _cell_options(cell.source, notebook)
+        if "label" not in options:
+            continue
+        label = str(options["label"])
+        if label in cells:
+            raise RenderError(f"notebook {notebook} has two cells labelled {label!r}")
+        cells[label] = LabelledCell(label, options, cell.outputs)
+    return cells
+
+
+def _cell_options(source: str, notebook: str) -> dict[str, Any]:
+    """Quarto cell options: the `#| key: value` lines that open a code cell, read as YAML."""
+    lines = []
+    for line in source.splitlines():
+        option = _CELL_OPTION.match(line)
+        if option is None:
+            break
+        lines.append(option["option"])
+    try:
+        options = yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as exc:
+        raise RenderError(f"notebook {notebook}: cell options are not valid YAML: {exc}") from None
+    if not isinstance(options, dict):
+        raise RenderError(f"notebook {notebook}: cell options must be `#| key: value` lines")
+    return options
+
+
+def _missing_output_notice(notebook: str, label: str) -> str:
+    """Shown in place of a labelled cell with nothing to display, such as one whose notebook failed."""
+    name, label = html.escape(Path(notebook).stem), html.escape(label)
+    return _raw_html_block(
+        f'<p class="output-missing">Output missing: notebook {name} did not produce {label}</p>'
+    )
+
+
+def _render_output(output: nbformat.NotebookNode, cell: LabelledCell) -> str | None:
+    """Markdown for one cell output in its preferred mime type; None for streams, errors and the rest."""
+    if output.output_type not in ("display_data", "execute_result"):
+        return None
+    data = output.get("data", {})
+    for mime, render in _MIME_RENDERERS:
+        if mime in data:
+            return render(data[mime], cell)
+    return None
+
+
+def _png_image(png_base64: str, cell: LabelledCell) -> str:
+    alt = html.escape(cell.caption or cell.label)
+    return f'<img src="data:image/png;base64,{"".join(png_base64.split())}" alt="{alt}">'
+
+
+# The mime types shown, in order of preference, each with the markdown that shows it. The SVG is
+# vl-convert's and the HTML our own table helper's (its text already escaped): both are trusted.
+_MIME_RENDERERS: tuple[tuple[str, Callable[[str, LabelledCell], str]], ...] = (
+    ("image/svg+xml", lambda svg, cell: _raw_html_block(_scope_svg_ids(svg, cell.label))),
+    ("image/png", lambda png, cell: _raw_html_block(_png_image(png, cell))),
+    ("text/html", lambda markup, _: _raw_html_block(markup)),
+    ("text/markdown", lambda markdown, _: markdown),
+    ("text/plain", lambda text, _: _raw_html_block(f"<pre>{html.escape(text)}</pre>")),
+)
+
+
+def _scope_svg_ids(svg: str, scope: str) -> str:
+    """Prefix the SVG's internal ids with `scope`.
+
+    vl-convert numbers clip paths and gradients per process (`clip1`, `gradient_0`), so charts from
+    two notebooks can define the same id, and an inlined chart would then use the other's clip path.
+    """
+    ids = set(_SVG_ID.findall(svg))
+    if not ids:
+        return svg
+    reference = re.compile(r'(\bid="|url\(#|href="#)(' + "|".join(map(re.escape, ids)) + r')(?=[")])')
+    return reference.sub(lambda match: f"{match[1]}{scope}-{match[2]}", svg)
+
+
+def _raw_html_block(markup: str) -> str:
+    """A raw HTML block: pandoc passes it through as is, never re-parsing or sanitising it."""
+    longest_run = max((len(run) for run in _BACKTICKS.findall(markup)), default=0)
+    fence = "`" * max(3, longest_run + 1)
+    return f"{fence}{{=html}}\n{markup}\n{fence}"
