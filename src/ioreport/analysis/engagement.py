@@ -13,16 +13,15 @@ from ioreport.schema import ENGAGEMENT_COUNTS, TWEET_TIMESTAMP
 
 ANOMALOUS_LIKES = 50
 ANOMALOUS_RETWEETS = 10
-# A blank count is read as no engagement: the archive leaves counts blank, not absent-by-design.
-_counts = [pl.col(c).fill_null(0) for c in ENGAGEMENT_COUNTS]
-TOTAL_ENGAGEMENT = pl.sum_horizontal(_counts)
+# A blank count is unknown, not zero: a tweet has zero engagement only if all four counts say 0.
+ZERO_ENGAGEMENT = pl.all_horizontal([pl.col(c) == 0 for c in ENGAGEMENT_COUNTS]).fill_null(False)
 
 
 def summary(tweets: pl.LazyFrame) -> dict:
     zero_followers = pl.col("follower_count") == 0
     row = (
         tweets.select(
-            share_tweets_zero_engagement=(TOTAL_ENGAGEMENT == 0).mean(),
+            share_tweets_zero_engagement=ZERO_ENGAGEMENT.mean(),
             zero_follower_tweets_over_50_likes=(zero_followers & (pl.col("like_count") > ANOMALOUS_LIKES)).sum(),
             zero_follower_tweets_over_10_retweets=(
                 zero_followers & (pl.col("retweet_count") > ANOMALOUS_RETWEETS)
@@ -65,13 +64,14 @@ def anomalous_tweets(tweets: pl.LazyFrame) -> pl.DataFrame:
 
 
 def count_distribution(tweets: pl.LazyFrame) -> pl.DataFrame:
-    """Tweets per count bucket for each engagement count (long form)."""
+    """Tweets per count bucket for each engagement count (long form; blank counts left out)."""
     labels = ["0", "1", "2–10", "11–50", "51+"]
     frames = []
     for column in ENGAGEMENT_COUNTS:
-        bucket = pl.col(column).fill_null(0).cut(breaks=[0.5, 1.5, 10.5, 50.5], labels=labels)
+        bucket = pl.col(column).cut(breaks=[0.5, 1.5, 10.5, 50.5], labels=labels)
         frames.append(
-            tweets.group_by(bucket=bucket.cast(pl.String))
+            tweets.drop_nulls(column)
+            .group_by(bucket=bucket.cast(pl.String))
             .agg(tweets=pl.len())
             .with_columns(metric=pl.lit(column.removesuffix("_count")))
         )
