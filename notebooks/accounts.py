@@ -4,8 +4,8 @@
 # tweeting, and how few people followed them. Logic: `ioreport.analysis.accounts`.
 
 # %% tags=["parameters"]
-params_path = None  # run parameters (YAML); None = the synthetic default
-run_dir = None  # where findings, figures and tables go; None = runs/default
+params_path = ""  # run parameters (YAML); empty = the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty = runs/default
 
 # %%
 import altair as alt
@@ -17,12 +17,15 @@ run = open_run(params_path, run_dir, "accounts")
 users = run.users()
 profile = accounts.profile_summary(users)
 batches = accounts.creation_batches(users, top=10)
-run.record("accounts", {
-    **profile,
-    "creation_batches": [{"date": day.isoformat(), "accounts": n} for day, n in batches.iter_rows()],
-    "largest_creation_day": batches["date"][0] if batches.height else None,
-    "largest_creation_day_accounts": batches["accounts"][0] if batches.height else None,
-})
+run.record(
+    "accounts",
+    {
+        **profile,
+        "creation_batches": [{"date": day.isoformat(), "accounts": n} for day, n in batches.iter_rows()],
+        "largest_creation_day": batches["date"][0] if batches.height else None,
+        "largest_creation_day_accounts": batches["accounts"][0] if batches.height else None,
+    },
+)
 profile
 
 # %%

@@ -5,8 +5,8 @@
 # retweets on a tweet). Logic: `ioreport.analysis.engagement`.
 
 # %% tags=["parameters"]
-params_path = None  # run parameters (YAML); None = the synthetic default
-run_dir = None  # where findings, figures and tables go; None = runs/default
+params_path = ""  # run parameters (YAML); empty = the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty = runs/default
 
 # %%
 import altair as alt

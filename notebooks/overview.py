@@ -4,8 +4,8 @@
 # apps they were sent from. Logic: `ioreport.analysis.overview`.
 
 # %% tags=["parameters"]
-params_path = None  # run parameters (YAML); None = the synthetic default
-run_dir = None  # where findings, figures and tables go; None = runs/default
+params_path = ""  # run parameters (YAML); empty = the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty = runs/default
 
 # %%
 import altair as alt
@@ -39,7 +39,7 @@ run.figure(
 #| label: tbl-tweet-languages
 #| tbl-cap: "Tweet languages as Twitter labelled them."
 tweet_languages = overview.share_table(tweets, "tweet_language", "language", top=12)
-run.record("overview", {"tweet_languages": dict(zip(tweet_languages["language"], tweet_languages["rows"]))})
+run.record("overview", {"tweet_languages": dict(zip(tweet_languages["language"], tweet_languages["rows"], strict=True))})
 run.table(tweet_languages, "tweet-languages")
 
 # %%

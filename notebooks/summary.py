@@ -4,8 +4,8 @@
 # comes from findings.json, written by the other notebooks of this run.
 
 # %% tags=["parameters"]
-params_path = None  # run parameters (YAML); None = the synthetic default
-run_dir = None  # where findings, figures and tables go; None = runs/default
+params_path = ""  # run parameters (YAML); empty = the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty = runs/default
 
 # %%
 import polars as pl

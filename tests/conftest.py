@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
+
+# Tests never write into the project's data/: generated data and ingest caches go to a temp dir.
+os.environ["IOREPORT_DATA_DIR"] = tempfile.mkdtemp(prefix="ioreport-test-data-")
 
 import pytest
 
 from ioreport.generate import TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
 
-REAL_USERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "china_082019_1_users_csv_hashed.csv"
+REAL_USERS = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "china_082019_1_users_csv_hashed.csv"
+)
 SMALL_SCALE = 0.03
 SMALL_SEED = 7
 

@@ -26,7 +26,9 @@ def test_paths_are_relative_to_the_yaml_file(tmp_path):
     for part in ("a_tweets_1.csv", "a_tweets_2.csv"):
         (tmp_path / "raw" / part).write_text("x")
     (tmp_path / "raw" / "a_users.csv").write_text("x")
-    params = load_params(write_params(tmp_path / "p.yaml", name="a", tweets="raw/a_tweets_*.csv", users="raw/a_users.csv"))
+    params = load_params(
+        write_params(tmp_path / "p.yaml", name="a", tweets="raw/a_tweets_*.csv", users="raw/a_users.csv")
+    )
     assert params.tweets == [tmp_path / "raw" / "a_tweets_1.csv", tmp_path / "raw" / "a_tweets_2.csv"]
     assert params.users == tmp_path / "raw" / "a_users.csv"
 

@@ -1,4 +1,4 @@
-"""End to end: `ioreport run` on a small synthetic dataset recovers the planted truth and writes a safe report."""
+"""End to end: `ioreport run` on a small synthetic dataset recovers the planted truth; the report is safe."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ def test_run_writes_every_artefact(small_run):
     assert not result.failed, [s.message for s in result.failed]
     for name in ("index.html", "findings.json", "manifest.json"):
         assert (out / name).stat().st_size > 0
-    assert sorted(p.stem for p in (out / "notebooks").glob("*.ipynb")) == sorted(s.notebook for s in sections.SECTIONS)
+    assert sorted(p.stem for p in (out / "notebooks").glob("*.ipynb")) == sorted(
+        s.notebook for s in sections.SECTIONS
+    )
     svgs = sorted(p.stem for p in (out / "figures").glob("*.svg"))
     assert svgs and svgs == sorted(p.stem for p in (out / "figures").glob("*.png"))
     assert (out / "tables" / "accounts-creation-batches.csv").exists()
@@ -72,7 +74,11 @@ def test_engagement_analysis_recovers_the_planted_truth(small_run, small_dataset
     assert found["engagement"]["share_tweets_zero_engagement"] == pytest.approx(
         planted["share_tweets_zero_engagement"], abs=1e-6
     )
-    for key in ("zero_follower_tweets_over_50_likes", "zero_follower_tweets_over_10_retweets", "most_liked_tweetid"):
+    for key in (
+        "zero_follower_tweets_over_50_likes",
+        "zero_follower_tweets_over_10_retweets",
+        "most_liked_tweetid",
+    ):
         assert found["engagement"][key] == planted[key], key
 
 

@@ -70,8 +70,8 @@ def ingest(params: Annotated[Path, typer.Argument(help="Run parameters (YAML).")
         _fail(str(exc))
     for table, counts in data.counts.items():
         console.print(
-            f"{table}: {counts.input_rows:,} in = {counts.loaded:,} loaded + {counts.quarantined:,} quarantined"
-            f" + {counts.duplicates:,} duplicates",
+            f"{table}: {counts.input_rows:,} in = {counts.loaded:,} loaded"
+            f" + {counts.quarantined:,} quarantined + {counts.duplicates:,} duplicates",
             markup=False,
         )
     console.print(f"quarantine: {data.quarantine}", markup=False)

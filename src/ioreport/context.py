@@ -18,12 +18,12 @@ from IPython.display import display
 
 from ioreport import theme
 from ioreport.datasets import load_data
+from ioreport.findings import FINDINGS_PARTS_DIR, normalise
 from ioreport.ingest import IngestResult
 from ioreport.params import RunParams, load_params
 from ioreport.paths import DEFAULT_PARAMS, DEFAULT_RUN_DIR
 
 INGEST_RECORD = "ingest.json"
-FINDINGS_PARTS_DIR = "findings"
 FIGURES_DIR = "figures"
 TABLES_DIR = "tables"
 TABLE_PREVIEW_ROWS = 25
@@ -56,7 +56,7 @@ class RunContext:
         path = self.run_dir / FINDINGS_PARTS_DIR / f"{self.notebook}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         parts = json.loads(path.read_text()) if path.exists() else {}
-        parts.setdefault(section, {}).update(values)
+        parts.setdefault(section, {}).update(normalise(values))
         path.write_text(json.dumps(parts, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
     def figure(self, chart: alt.TopLevelMixin, name: str) -> None:
@@ -101,7 +101,9 @@ def html_table(frame: pl.DataFrame) -> str:
     rows = []
     for row in frame.iter_rows():
         cells = "".join(
-            f'<td class="num">{html.escape(format_cell(v))}</td>' if is_num else f"<td>{html.escape(format_cell(v))}</td>"
+            f'<td class="num">{html.escape(format_cell(v))}</td>'
+            if is_num
+            else f"<td>{html.escape(format_cell(v))}</td>"
             for v, is_num in zip(row, numeric, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")

@@ -11,23 +11,23 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ioreport.context import FINDINGS_PARTS_DIR
 from ioreport.published import PUBLISHED
 
 FINDINGS_FILE = "findings.json"
+FINDINGS_PARTS_DIR = "findings"  # one JSON part per notebook, merged by `collect`
 FLOAT_DIGITS = 6
 
 
-def _normalise(value: Any) -> Any:
+def normalise(value: Any) -> Any:
     """JSON-ready and stable across reruns: floats rounded, dates as ISO strings."""
     if isinstance(value, float):
         return round(value, FLOAT_DIGITS)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _normalise(v) for k, v in value.items()}
+        return {str(k): normalise(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_normalise(v) for v in value]
+        return [normalise(v) for v in value]
     return value
 
 
@@ -36,12 +36,14 @@ def collect(run_dir: Path) -> dict[str, Any]:
     for part in sorted((run_dir / FINDINGS_PARTS_DIR).glob("*.json")):
         for section, values in json.loads(part.read_text()).items():
             merged.setdefault(section, {}).update(values)
-    return _normalise(merged)
+    return normalise(merged)
 
 
 def write(run_dir: Path, findings: dict[str, Any]) -> Path:
     path = run_dir / FINDINGS_FILE
-    path.write_text(json.dumps(findings, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(findings, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -57,13 +59,18 @@ def lookup(findings: dict[str, Any], dotted: str) -> Any:
     return value
 
 
+def _is_share(key: str) -> bool:
+    """Shares are named share_*, *_share, or sit in a *_shares mapping."""
+    return any(p.startswith("share") or p.endswith(("_share", "_shares")) for p in key.split("."))
+
+
 def display(key: str, value: Any) -> str:
     """How a finding reads in prose: shares as percentages, counts with separators."""
     if value is None:
         return "n/a"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float) and key.split(".")[-1].startswith("share"):
+    if isinstance(value, float) and _is_share(key):
         return f"{value * 100:.1f} %"
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -26,7 +26,10 @@ VOLATILE_METADATA = ("papermill", "widgets", "execution", "varInspector", "toc")
 def _tracked(directory: Path) -> list[Path]:
     try:
         out = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "ls-files", str(directory)], capture_output=True, text=True, check=True
+            ["git", "-C", str(REPO_ROOT), "ls-files", str(directory)],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return sorted(directory.iterdir())
@@ -75,7 +78,11 @@ def check(directory: Path = NOTEBOOKS_DIR) -> list[str]:
         elif path.suffix == ".py":
             problems += check_py(path)
     stems = {p.stem for p in files if p.suffix == ".py"}
-    problems += [f"section {s.notebook!r} has no notebooks/{s.notebook}.py" for s in SECTIONS if s.notebook not in stems]
+    problems += [
+        f"section {s.notebook!r} has no notebooks/{s.notebook}.py"
+        for s in SECTIONS
+        if s.notebook not in stems
+    ]
     return problems
 
 

@@ -33,6 +33,8 @@ class RunParams(BaseModel):
     users: Path | None = None
     timezone: str = "UTC"
     holidays: str | None = None
+    # Local office hours [start, end) that the rhythm analysis calls "working hours".
+    working_hours: tuple[int, int] = (9, 18)
     topics: Path | None = None
     synthetic: SyntheticData | None = None
     # Which published analysis to set beside this run's figures (a key of ioreport.published.PUBLISHED).
@@ -52,13 +54,25 @@ class RunParams(BaseModel):
             raise ValueError(f"no published figures for {value!r} (known: {', '.join(sorted(PUBLISHED))})")
         return value
 
+    @field_validator("working_hours")
+    @classmethod
+    def _day_hours(cls, value: tuple[int, int]) -> tuple[int, int]:
+        start, end = value
+        if not 0 <= start < end <= 24:
+            raise ValueError(
+                f"working_hours must be [start, end) with 0 <= start < end <= 24, got {list(value)}"
+            )
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)") from None
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)"
+            ) from None
         return value
 
     @field_validator("holidays")

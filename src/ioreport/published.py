@@ -25,19 +25,30 @@ PUBLISHED: dict[str, tuple[PublishedFigure, ...]] = {
         PublishedFigure("dataset.first_tweet", "First tweet", "January 2018", "ASPI", "V"),
         PublishedFigure("dataset.last_tweet", "Last tweet", "17 April 2020", "ASPI", "V"),
         PublishedFigure("accounts.share_zero_followers", "Accounts with 0 followers", "78.5 %", "ASPI", "P"),
-        PublishedFigure("accounts.share_under_8_followers", "Accounts with fewer than 8 followers", "95 %", "ASPI", "P"),
         PublishedFigure(
-            "accounts.creation_batches.0.date", "Largest creation day", "majority created after October 2019",
-            "SIO", "P",
+            "accounts.share_under_8_followers", "Accounts with fewer than 8 followers", "95 %", "ASPI", "P"
+        ),
+        PublishedFigure(
+            "accounts.creation_batches.0.date",
+            "Largest creation day",
+            "majority created after October 2019",
+            "SIO",
+            "P",
         ),
         PublishedFigure("accounts.share_no_bio", "Accounts with no biography", "most", "SIO", "P"),
         PublishedFigure(
             "engagement.zero_follower_tweets_over_50_likes",
-            "Tweets from 0-follower accounts with > 50 likes", "156", "ASPI", "P",
+            "Tweets from 0-follower accounts with > 50 likes",
+            "156",
+            "ASPI",
+            "P",
         ),
         PublishedFigure(
             "engagement.zero_follower_tweets_over_10_retweets",
-            "Tweets from 0-follower accounts with > 10 retweets", "26", "ASPI", "P",
+            "Tweets from 0-follower accounts with > 10 retweets",
+            "26",
+            "ASPI",
+            "P",
         ),
     ),
 }

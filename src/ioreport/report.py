@@ -47,7 +47,8 @@ def _labelled(cell) -> str | None:
 
 def _shows_something(cell) -> bool:
     return any(
-        out.output_type in ("display_data", "execute_result") and any(m in out.get("data", {}) for m in DISPLAY_MIME)
+        out.output_type in ("display_data", "execute_result")
+        and any(m in out.get("data", {}) for m in DISPLAY_MIME)
         for out in cell.get("outputs", [])
     )
 
@@ -119,7 +120,9 @@ def stage(run_dir: Path, statuses: list[SectionStatus], results: dict, sources: 
     (stage_dir / "notebooks").mkdir()
     for status in statuses:
         name = f"{status.notebook}.ipynb"
-        _stage_notebook(status, run_dir / "notebooks" / name, sources[status.notebook], stage_dir / "notebooks" / name)
+        _stage_notebook(
+            status, run_dir / "notebooks" / name, sources[status.notebook], stage_dir / "notebooks" / name
+        )
     variables = findings_module.display_tree(results)
     _fill_unreported(variables, (stage_dir / "index.qmd").read_text(encoding="utf-8"))
     (stage_dir / "_variables.yml").write_text(

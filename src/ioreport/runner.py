@@ -21,8 +21,9 @@ import papermill
 from papermill.exceptions import PapermillExecutionError
 
 from ioreport import findings, report
-from ioreport.context import FIGURES_DIR, FINDINGS_PARTS_DIR, INGEST_RECORD, TABLES_DIR
+from ioreport.context import FIGURES_DIR, INGEST_RECORD, TABLES_DIR
 from ioreport.datasets import load_data
+from ioreport.findings import FINDINGS_PARTS_DIR
 from ioreport.ingest import IngestResult
 from ioreport.params import RunParams, load_params
 from ioreport.paths import NOTEBOOKS_DIR, REPO_ROOT
@@ -30,8 +31,17 @@ from ioreport.sections import SECTIONS, Section
 
 MANIFEST_FILE = "manifest.json"
 KERNEL = "python3"
+KERNEL_SPEC = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
 # Packages whose versions decide the results; recorded in the manifest.
-RECORDED_PACKAGES = ("ioreport", "polars", "altair", "vl-convert-python", "papermill", "jupytext", "pypandoc-binary")
+RECORDED_PACKAGES = (
+    "ioreport",
+    "polars",
+    "altair",
+    "vl-convert-python",
+    "papermill",
+    "jupytext",
+    "pypandoc-binary",
+)
 
 
 @dataclass
@@ -53,7 +63,9 @@ def _git_commit() -> str | None:
         )
         dirty = subprocess.run(
             ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -100,12 +112,19 @@ def _execute(section: Section, params_path: Path, run_dir: Path) -> report.Secti
     output = run_dir / "notebooks" / f"{section.notebook}.ipynb"
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / output.name
-        nbformat.write(jupytext.read(section.source), source)
+        notebook = jupytext.read(section.source)
+        notebook.metadata["kernelspec"] = KERNEL_SPEC
+        nbformat.write(notebook, source)
         try:
             papermill.execute_notebook(
-                str(source), str(output),
+                str(source),
+                str(output),
                 parameters={"params_path": str(params_path), "run_dir": str(run_dir)},
-                kernel_name=KERNEL, cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+                kernel_name=KERNEL,
+                language="python",
+                cwd=str(NOTEBOOKS_DIR),
+                progress_bar=False,
+                log_output=False,
             )
         except PapermillExecutionError as exc:
             message = (
@@ -127,8 +146,11 @@ def _write_manifest(
     run_dir: Path, params_path: Path, params: RunParams, data: IngestResult, result: RunResult
 ) -> None:
     manifest = {
-        "parameters": {"file": str(params_path), "sha256": _file_sha256(params_path),
-                       "values": json.loads(params.model_dump_json())},
+        "parameters": {
+            "file": str(params_path),
+            "sha256": _file_sha256(params_path),
+            "values": json.loads(params.model_dump_json()),
+        },
         "inputs": data.inputs,
         "rows": {table: vars(counts) for table, counts in data.counts.items()},
         "sections": [vars(s) for s in result.statuses],
@@ -175,7 +197,10 @@ def run(params_path: Path, run_dir: Path, progress: Callable[[str], None] = prin
             progress(f"notebook {section.notebook} …")
             status = _execute(section, params_path, run_dir)
         timings[f"notebook:{section.notebook}"] = time.perf_counter() - started
-        progress(f"notebook {section.notebook}: {status.state}" + (f" — {status.message}" if status.message else ""))
+        progress(
+            f"notebook {section.notebook}: {status.state}"
+            + (f" — {status.message}" if status.message else "")
+        )
         statuses.append(status)
 
     results = findings.collect(run_dir)
@@ -188,4 +213,3 @@ def run(params_path: Path, run_dir: Path, progress: Callable[[str], None] = prin
     _write_manifest(run_dir, params_path, params, data, result)
     progress(f"report ({engine}): {run_dir / report.REPORT_FILE}")
     return result
-

@@ -25,6 +25,8 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("overview", "Data overview", needs_tweets=True),
     Section("accounts", "Accounts", needs_tweets=False),
+    Section("activity", "Posting rhythm", needs_tweets=True),
+    Section("narratives", "Narratives", needs_tweets=True),
     Section("engagement", "Engagement", needs_tweets=True),
     # Last: it sets this run's findings beside the published ones.
     Section("summary", "Key findings", needs_tweets=False),

@@ -63,9 +63,9 @@ def count_distribution(users: pl.LazyFrame, column: str) -> pl.DataFrame:
     edges = [0, 1, 2, UNDER_FOLLOWERS, 100, 1000, 5000]
     labels = ["0", "1", "2–7", "8–99", "100–999", "1,000–4,999", "5,000+"]
     bucket = pl.col(column).cut(breaks=[e - 0.5 for e in edges[1:]], labels=labels)
-    counts = (
-        users.drop_nulls(column).group_by(bucket=bucket).agg(accounts=pl.len()).collect()
-    ).with_columns(pl.col("bucket").cast(pl.String))
+    counts = (users.drop_nulls(column).group_by(bucket=bucket).agg(accounts=pl.len()).collect()).with_columns(
+        pl.col("bucket").cast(pl.String)
+    )
     frame = pl.DataFrame({"bucket": labels, "order": list(range(len(labels)))})
     return (
         frame.join(counts, on="bucket", how="left")

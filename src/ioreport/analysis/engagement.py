@@ -22,7 +22,9 @@ def summary(tweets: pl.LazyFrame) -> dict:
     row = (
         tweets.select(
             share_tweets_zero_engagement=ZERO_ENGAGEMENT.mean(),
-            zero_follower_tweets_over_50_likes=(zero_followers & (pl.col("like_count") > ANOMALOUS_LIKES)).sum(),
+            zero_follower_tweets_over_50_likes=(
+                zero_followers & (pl.col("like_count") > ANOMALOUS_LIKES)
+            ).sum(),
             zero_follower_tweets_over_10_retweets=(
                 zero_followers & (pl.col("retweet_count") > ANOMALOUS_RETWEETS)
             ).sum(),

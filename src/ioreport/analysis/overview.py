@@ -30,7 +30,9 @@ def share_table(frame: pl.LazyFrame, column: str, label: str, top: int | None = 
     )
     if top is not None and counts.height > top:
         rest = counts.slice(top)["rows"].sum()
-        counts = pl.concat([counts.head(top), pl.DataFrame({label: ["(other)"], "rows": [rest]}, schema=counts.schema)])
+        counts = pl.concat(
+            [counts.head(top), pl.DataFrame({label: ["(other)"], "rows": [rest]}, schema=counts.schema)]
+        )
     return counts.with_columns(share=pl.col("rows") / pl.col("rows").sum())
 
 
@@ -46,9 +48,15 @@ def volume_per(tweets: pl.LazyFrame, every: str) -> pl.DataFrame:
 
 
 def span(tweets: pl.LazyFrame) -> dict:
-    row = tweets.select(
-        first=pl.col(TWEET_TIMESTAMP).min(), last=pl.col(TWEET_TIMESTAMP).max(), accounts=pl.col("userid").n_unique()
-    ).collect().row(0, named=True)
+    row = (
+        tweets.select(
+            first=pl.col(TWEET_TIMESTAMP).min(),
+            last=pl.col(TWEET_TIMESTAMP).max(),
+            accounts=pl.col("userid").n_unique(),
+        )
+        .collect()
+        .row(0, named=True)
+    )
     return {
         "first_tweet": row["first"].date().isoformat() if row["first"] else None,
         "last_tweet": row["last"].date().isoformat() if row["last"] else None,

@@ -314,6 +314,7 @@ PRC = NetworkPreset(
             0.6,
             0.3,
         ),  # fmt: skip
+        office_hours=(9, 18),
         weekend_factor=0.07,
         holiday_factor=0.08,
         volume=(

@@ -1,8 +1,8 @@
 """Network presets: everything that differs between synthetic networks, as data.
 
 A preset holds the numbers at scale 1.0 and the text pools; the planting steps
-read nothing network-specific from anywhere else, so a new network (say a
-Moscow-run one) is a new preset module registered in `networks.PRESETS`.
+read nothing network-specific from anywhere else, so a new network (such as
+the Moscow-run `ru`) is a new preset module registered in `networks.PRESETS`.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ class AccountsPreset:
 @dataclass(frozen=True)
 class ActivityPreset:
     weekday_hours: tuple[float, ...]  # 24 relative weights by local hour
+    office_hours: tuple[int, int]  # the local hours [start, end) the truth counts as working hours, Mon-Fri
     weekend_factor: float  # a weekend day's volume relative to a working day's
     holiday_factor: float
     volume: Curve  # relative tweets per working day over the period

@@ -10,7 +10,6 @@ from ioreport import schema
 from ioreport.synthetic.network import Network, iso, share
 
 MS_PER_HOUR = 3_600_000
-WORK_START, WORK_END = 9, 18  # the working hours the truth measures: Mon-Fri 09:00-18:00 local
 
 
 @dataclass
@@ -100,11 +99,12 @@ def _record_activity(net: Network, timeline: Timeline) -> None:
     on_workday = (calendar.weekday[span] < 5) & ~on_holiday
     offset_hours = calendar.utc_offset_ms[-1] / MS_PER_HOUR
     per_hour = np.bincount(hour, minlength=24)
+    work_start, work_end = net.preset.activity.office_hours
     net.record(
         "activity",
         timezone=net.preset.timezone,
         utc_offset_hours=int(offset_hours) if offset_hours.is_integer() else float(offset_hours),
-        working_hours_share=share(((weekday < 5) & (hour >= WORK_START) & (hour < WORK_END)).sum(), n),
+        working_hours_share=share(((weekday < 5) & (hour >= work_start) & (hour < work_end)).sum(), n),
         weekend_share=share((weekday >= 5).sum(), n),
         peak_hour_local=int(np.argmax(per_hour)),
         hour_shares_local=[share(count, n) for count in per_hour],

@@ -1,0 +1,104 @@
+# %% [markdown]
+# # Posting rhythm
+# When the operators worked: tweets by hour and weekday in the time zone the
+# parameters name, the weekend and public-holiday effect, and the UTC offset
+# whose clock best fits a working week. Logic: `ioreport.analysis.activity`.
+
+# %% tags=["parameters"]
+params_path = ""  # run parameters (YAML); empty = the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty = runs/default
+
+# %%
+import altair as alt
+import polars as pl
+
+from ioreport.analysis import activity
+from ioreport.context import open_run
+
+run = open_run(params_path, run_dir, "activity")
+tweets = run.tweets()
+zone, country, hours = run.params.timezone, run.params.holidays, run.params.working_hours
+rhythm = activity.rhythm_summary(tweets, zone, hours)
+daily = activity.daily_counts(tweets, zone, country)
+inferred = activity.infer_utc_offset(tweets, hours)
+run.record(
+    "activity",
+    {
+        "timezone": zone,
+        "holiday_country": country,
+        "working_hours": list(hours),
+        **rhythm,
+        "holiday_ratio": activity.holiday_ratio(daily),
+        **inferred,
+        "regular_accounts_share": activity.regular_accounts_share(tweets, zone, hours),
+    },
+)
+rhythm | {k: v for k, v in inferred.items() if k != "offset_scores"}
+
+# %%
+#| label: fig-hour-weekday
+#| fig-cap: "Tweets by hour and weekday, in the time zone named in the parameters."
+weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+grid = activity.hour_weekday_counts(tweets, zone).with_columns(
+    day=pl.col("weekday").map_elements(lambda d: weekdays[d - 1], return_dtype=pl.String)
+)
+run.figure(
+    alt.Chart(grid, title=f"Tweets by local hour and weekday ({zone})")
+    .mark_rect()
+    .encode(
+        x=alt.X("hour:O", title="Hour of day (local)"),
+        y=alt.Y("day:N", sort=weekdays, title=None),
+        color=alt.Color("tweets:Q", title="Tweets", scale=alt.Scale(scheme="blues")),
+        tooltip=["day:N", "hour:O", "tweets:Q"],
+    )
+    .properties(height=200),
+    "hour-weekday",
+)
+
+# %%
+#| label: fig-daily-holidays
+#| fig-cap: "Tweets per local day; public holidays marked in orange, weekends in grey."
+base = alt.Chart(daily, title="Daily volume with weekends and public holidays")
+run.figure(
+    base.mark_bar(width=1.5).encode(
+        x=alt.X("day:T", title=None),
+        y=alt.Y("tweets:Q", title="Tweets per day"),
+        color=alt.Color(
+            "day_type:N",
+            title=None,
+            scale=alt.Scale(
+                domain=["working day", "weekend", "holiday"], range=["#0072B2", "#b0b4ba", "#E69F00"]
+            ),
+        ),
+        tooltip=["day:T", "day_type:N", "holiday:N", "tweets:Q"],
+    ),
+    "daily-holidays",
+)
+
+# %%
+#| label: fig-offset-inference
+#| fig-cap: "How well each UTC offset's local clock fits a Monday–Friday office week (correlation with an office-hours template). The best fit is the likely operator time zone."
+scores = pl.DataFrame(
+    {"offset": [int(k) for k in inferred["offset_scores"]], "score": list(inferred["offset_scores"].values())}
+).with_columns(best=pl.col("offset") == inferred["inferred_utc_offset_hours"])
+run.figure(
+    alt.Chart(scores, title="Operator time-zone inference")
+    .mark_bar()
+    .encode(
+        x=alt.X("offset:O", title="UTC offset (hours)"),
+        y=alt.Y("score:Q", title="Fit to a working week"),
+        color=alt.Color(
+            "best:N", legend=None, scale=alt.Scale(domain=[True, False], range=["#D55E00", "#0072B2"])
+        ),
+        tooltip=["offset:O", alt.Tooltip("score:Q", format=".3f")],
+    ),
+    "offset-inference",
+)
+
+# %%
+#| label: tbl-day-types
+#| tbl-cap: "Tweets per day by kind of day: working days, weekends and public holidays."
+run.table(
+    daily.group_by("day_type").agg(days=pl.len(), tweets_per_day=pl.col("tweets").mean()).sort("day_type"),
+    "day-types",
+)

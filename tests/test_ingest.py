@@ -1,0 +1,616 @@
+"""The archive loader: real-file regression facts, every format quirk, bad rows, fatal errors, the cache."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import random
+import zipfile
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ioreport import ingest as ingest_module
+from ioreport.errors import InputError
+from ioreport.ingest import FileCounts, IngestResult, ingest
+from ioreport.schema import (
+    SNOWFLAKE_EPOCH_MS,
+    SNOWFLAKE_SHIFT,
+    SOURCE_FILE,
+    SOURCE_LINE,
+    TWEET_TIMESTAMP,
+    TWEETS,
+    USERS,
+)
+
+REAL_USERS = Path("/work/shared/data/real/china_082019_1_users_csv_hashed.csv")
+REAL_USERS_LINES = 759
+REAL_USERS_SHA256 = "d501db9ada6bca5da1f809ae64fde16b78dff891451779bf421c7b49cff04604"
+
+START = datetime(2020, 1, 1, 10, 0, tzinfo=UTC)
+# The 2018 releases put in_reply_to_tweetid before in_reply_to_userid.
+ORDER_2018 = [
+    {"in_reply_to_userid": "in_reply_to_tweetid", "in_reply_to_tweetid": "in_reply_to_userid"}.get(name, name)
+    for name in TWEETS.names
+]
+HASH_BASE64 = "vMm2zemFOF7kmXoDyX24Bo+TorqhNutpZlATYyxsE="
+HASH_HEX = "a" * 64
+
+
+def snowflake(when: datetime, sequence: int = 0) -> int:
+    milliseconds = (when - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1)
+    return ((milliseconds - SNOWFLAKE_EPOCH_MS) << SNOWFLAKE_SHIFT) + sequence
+
+
+def tweet(number: int = 0, **fields: object) -> dict[str, str]:
+    """A valid 31-column tweets record; `number` spaces tweets a minute apart."""
+    when = START + timedelta(minutes=number)
+    row = dict.fromkeys(TWEETS.names, "")
+    row.update(
+        tweetid=str(snowflake(when + timedelta(seconds=30), number)),
+        userid="1001",
+        user_display_name="Alice",
+        user_screen_name="alice",
+        follower_count="10",
+        following_count="20",
+        account_creation_date="2017-08-30",
+        account_language="en",
+        tweet_language="en",
+        tweet_text=f"tweet {number}",
+        tweet_time=when.strftime("%Y-%m-%d %H:%M"),
+        is_retweet="false",
+        latitude="absent",
+        longitude="absent",
+        hashtags="[]",
+        urls="[]",
+        user_mentions="[]",
+    )
+    row.update({name: str(value) for name, value in fields.items()})
+    return row
+
+
+def account(userid: str, screen_name: str, **fields: object) -> dict[str, str]:
+    row = dict.fromkeys(USERS.names, "")
+    row.update(userid=userid, user_display_name=screen_name, user_screen_name=screen_name, follower_count="1")
+    row.update({name: str(value) for name, value in fields.items()})
+    return row
+
+
+def write_csv(
+    path: Path, rows: list[dict[str, str] | list[str]], header: list[str], bom: bool = False
+) -> Path:
+    """Rows as dicts (written in header order) or as ready field lists (to write malformed records)."""
+    with path.open("w", newline="", encoding="utf-8-sig" if bom else "utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([row[name] for name in header] if isinstance(row, dict) else row)
+    return path
+
+
+def tweets_csv(path: Path, rows: list[dict[str, str]], header: list[str] | None = None, **options) -> Path:
+    return write_csv(path, rows, header or TWEETS.names, **options)
+
+
+def users_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    return write_csv(path, rows, USERS.names)
+
+
+def load(result: IngestResult) -> pl.DataFrame:
+    return result.scan_tweets().collect()
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+# --- The real users file --------------------------------------------------------------------------------
+
+real_file = pytest.mark.skipif(not REAL_USERS.exists(), reason="real archive file not available")
+
+
+@pytest.fixture(scope="module")
+def real_users(tmp_path_factory: pytest.TempPathFactory) -> tuple[IngestResult, pl.DataFrame]:
+    result = ingest([], REAL_USERS, cache_dir=tmp_path_factory.mktemp("cache"))
+    return result, result.scan_users().collect()
+
+
+@real_file
+def test_real_users_counts(real_users):
+    result, users = real_users
+    assert result.counts == {"users": FileCounts(input_rows=744, loaded=744, quarantined=0, duplicates=0)}
+    assert result.tweets is None and not result.users_derived_from_tweets
+    assert result.inputs == [
+        {"path": str(REAL_USERS), "table": "users", "sha256": REAL_USERS_SHA256, "bytes": 98_747}
+    ]
+    assert result.scan_quarantine().collect().height == 0
+    assert users.height == 744 and users["userid"].n_unique() == 744
+
+
+@real_file
+def test_real_users_facts(real_users):
+    _, users = real_users
+    assert users["is_hashed"].sum() == 254
+    assert (users["follower_count"] == 0).sum() == 273
+    batches = users["account_creation_date"].value_counts(sort=True).head(5).rows()
+    assert [(day.isoformat(), accounts) for day, accounts in batches] == [
+        ("2017-08-30", 119),
+        ("2017-08-18", 97),
+        ("2016-06-27", 30),
+        ("2017-08-19", 13),
+        ("2018-07-13", 12),
+    ]
+    assert dict(Counter(users["account_language"].to_list())) == {
+        "zh-cn": 569 + 13,
+        "en": 104,
+        "ru": 36,
+        "zh-tw": 10,
+        "es": 8,
+        "en-gb": 3,
+        "ja": 1,
+    }
+    assert users.schema == ingest_module._output_schema(USERS)
+
+
+@real_file
+def test_real_users_multiline_records(real_users):
+    _, users = real_users
+    with REAL_USERS.open(newline="", encoding="utf-8") as handle:
+        published = {row["userid"]: row for row in csv.DictReader(handle)}
+    multiline = users.filter(pl.col("user_profile_description").str.contains("\n"))
+    assert multiline.height == 4
+    for row in multiline.iter_rows(named=True):
+        assert row["user_profile_description"] == published[row["userid"]]["user_profile_description"]
+    last = users.sort(SOURCE_LINE).row(-1, named=True)
+    lines_spanned = 1 + sum(str(value).count("\n") for value in last.values() if isinstance(value, str))
+    assert last[SOURCE_LINE] == REAL_USERS_LINES - lines_spanned + 1
+
+
+# --- Column layouts and containers ----------------------------------------------------------------------
+
+
+def sample_tweets() -> list[dict[str, str]]:
+    return [
+        tweet(0, poll_choices="yes|no"),
+        tweet(1, in_reply_to_userid="1002", in_reply_to_tweetid="1211", tweet_text="a reply"),
+        tweet(2, userid="1002", user_screen_name="bob", follower_count=""),
+    ]
+
+
+def comparable(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.drop(SOURCE_FILE, SOURCE_LINE, "poll_choices")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param([name for name in TWEETS.names if name != "poll_choices"], id="30-columns"),
+        pytest.param(random.Random(7).sample(TWEETS.names, len(TWEETS.names)), id="shuffled"),
+        pytest.param(ORDER_2018, id="2018-order"),
+    ],
+)
+def test_columns_are_mapped_by_header_name(tmp_path, cache, header):
+    reference = load(ingest([tweets_csv(tmp_path / "reference.csv", sample_tweets())], None, cache))
+    result = ingest([tweets_csv(tmp_path / "layout.csv", sample_tweets(), header)], None, cache)
+    tweets = load(result)
+    assert comparable(tweets).equals(comparable(reference))
+    assert tweets.schema == reference.schema
+    assert result.counts["tweets"] == FileCounts(3, 3, 0, 0)
+
+
+def test_30_column_files_get_typed_null_poll_choices(tmp_path, cache):
+    header = [name for name in TWEETS.names if name != "poll_choices"]
+    tweets = load(ingest([tweets_csv(tmp_path / "t.csv", sample_tweets(), header)], None, cache))
+    assert tweets["poll_choices"].dtype == pl.String and tweets["poll_choices"].null_count() == 3
+
+
+def test_aliases_without_user_prefix(tmp_path, cache):
+    aliases = {column.name: column.aliases[0] for column in TWEETS.columns if column.aliases}
+    header = [aliases.get(name, name) for name in TWEETS.names]
+    assert "screen_name" in header and "tweet_id" in header
+    rows = [{aliases.get(name, name): value for name, value in row.items()} for row in sample_tweets()]
+    reference = load(ingest([tweets_csv(tmp_path / "reference.csv", sample_tweets())], None, cache))
+    tweets = load(ingest([write_csv(tmp_path / "aliases.csv", rows, header)], None, cache))
+    assert tweets.equals(reference.with_columns(pl.lit("aliases.csv").alias(SOURCE_FILE)))
+
+
+def test_gzip_zip_and_parts(tmp_path, cache):
+    rows = [tweet(number) for number in range(6)]
+    plain = tweets_csv(tmp_path / "part1.csv", rows[:2])
+    gzipped = tmp_path / "part2.csv.gz"
+    gzipped.write_bytes(gzip.compress(tweets_csv(tmp_path / "part2.csv", rows[2:4]).read_bytes()))
+    archive = tmp_path / "part3.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:  # members are read in name order, not archive order
+        bundle.write(tweets_csv(tmp_path / "b.csv", rows[5:]), "b.csv")
+        bundle.write(tweets_csv(tmp_path / "a.csv", rows[4:5]), "a.csv")
+    messages = []
+    result = ingest([plain, gzipped, archive], None, cache, progress=messages.append)
+    tweets = load(result)
+    assert tweets["tweet_text"].to_list() == [row["tweet_text"] for row in rows]
+    assert tweets[SOURCE_FILE].to_list() == ["part1.csv"] * 2 + ["part2.csv.gz"] * 2 + [
+        "part3.zip:a.csv",
+        "part3.zip:b.csv",
+    ]
+    assert [item["path"] for item in result.inputs] == [str(plain), str(gzipped), str(archive)]
+    assert [item["bytes"] for item in result.inputs] == [
+        path.stat().st_size for path in (plain, gzipped, archive)
+    ]
+    assert any(message.startswith("tweets part 3/3 (part3.zip:b.csv)") for message in messages)
+
+
+def test_header_only_file_gives_empty_typed_tables(tmp_path, cache):
+    result = ingest([tweets_csv(tmp_path / "t.csv", [])], None, cache)
+    assert result.counts == {"tweets": FileCounts(0, 0, 0, 0), "users": FileCounts(0, 0, 0, 0)}
+    assert load(result).schema == ingest_module._output_schema(TWEETS)
+    assert result.scan_users().collect().schema == ingest_module._output_schema(USERS)
+    assert result.scan_quarantine().collect().schema == ingest_module.QUARANTINE_SCHEMA
+
+
+def test_unknown_columns_are_ignored_with_a_message(tmp_path, cache):
+    rows = [dict(tweet(0), note="internal")]
+    messages = []
+    result = ingest(
+        [write_csv(tmp_path / "t.csv", rows, [*TWEETS.names, "note"])], None, cache, messages.append
+    )
+    assert "note" not in load(result).columns and result.counts["tweets"].loaded == 1
+    assert f"{tmp_path / 't.csv'}: ignoring unknown column(s) note" in messages
+
+
+# --- Value quirks ---------------------------------------------------------------------------------------
+
+
+def test_field_encodings(tmp_path, cache):
+    rows = [
+        tweet(0, latitude="22.3", longitude="114.2", is_retweet="True", hashtags="['hk', \"it's\"]"),
+        tweet(1, is_retweet="False", hashtags="[hk, china]", urls="[http://a.example/x, http://b.example/y]"),
+        tweet(2, is_retweet="TRUE", hashtags="", urls="['http://goo.gl/x']", user_mentions="[2572896396]"),
+        tweet(3, is_retweet="", like_count="", account_language="zh-CN", tweet_language="ZH"),
+    ]
+    tweets = load(ingest([tweets_csv(tmp_path / "t.csv", rows)], None, cache))
+    assert tweets["latitude"].to_list() == [22.3, None, None, None]
+    assert tweets["is_retweet"].to_list() == [True, False, True, None]
+    assert tweets["hashtags"].to_list() == [["hk", "it's"], ["hk", "china"], [], []]
+    assert tweets["urls"].to_list() == [
+        [],
+        ["http://a.example/x", "http://b.example/y"],
+        ["http://goo.gl/x"],
+        [],
+    ]
+    assert tweets["user_mentions"].to_list() == [[], [], ["2572896396"], []]
+    assert tweets["like_count"].to_list() == [None, None, None, None]
+    assert tweets["follower_count"].to_list() == [10] * 4
+    assert tweets["account_language"].to_list() == ["en", "en", "en", "zh-cn"]
+    assert tweets["tweet_language"].to_list() == ["en", "en", "en", "zh"]
+    assert tweets["tweet_time"].dtype == pl.Datetime("ms", "UTC")
+    assert tweets["account_creation_date"].to_list() == [datetime(2017, 8, 30).date()] * 4
+
+
+def test_hashed_ids_multiline_text_and_bom(tmp_path, cache):
+    rows = [
+        tweet(0, userid=HASH_BASE64, tweet_text="first line\nsecond line\r\nthird"),
+        tweet(1, userid=HASH_HEX),
+        tweet(2, userid="919755217121316864"),
+    ]
+    result = ingest([tweets_csv(tmp_path / "t.csv", rows, bom=True)], None, cache)
+    tweets = load(result)
+    assert result.counts["tweets"] == FileCounts(3, 3, 0, 0)  # the BOM did not hide the tweetid column
+    assert tweets["userid"].to_list() == [HASH_BASE64, HASH_HEX, "919755217121316864"]
+    assert tweets["is_hashed"].to_list() == [True, True, False]
+    assert tweets["tweet_text"][0] == "first line\nsecond line\r\nthird"
+    assert tweets[SOURCE_LINE].to_list() == [2, 5, 6]
+    users = result.scan_users().collect()
+    assert result.users_derived_from_tweets and users["is_hashed"].to_list() == [False, True, True]
+
+
+def test_times_with_seconds_are_accepted(tmp_path, cache):
+    tweets = load(
+        ingest([tweets_csv(tmp_path / "t.csv", [tweet(0, tweet_time="2020-01-01 10:00:30")])], None, cache)
+    )
+    assert tweets["tweet_time"].to_list() == [START + timedelta(seconds=30)]
+
+
+def test_snowflake_timestamps(tmp_path, cache):
+    precise = START + timedelta(seconds=45, milliseconds=123)
+    rows = [
+        tweet(0, tweetid=snowflake(precise)),  # agrees with its minute: millisecond time from the id
+        tweet(1, tweetid=snowflake(precise + timedelta(minutes=5))),  # disagrees: the minute is kept
+        tweet(2, tweetid=12345),  # predates snowflakes
+    ]
+    tweets = load(ingest([tweets_csv(tmp_path / "t.csv", rows)], None, cache))
+    by_text = dict(zip(tweets["tweet_text"], tweets[TWEET_TIMESTAMP], strict=True))
+    assert by_text == {
+        "tweet 0": precise,
+        "tweet 1": START + timedelta(minutes=1),
+        "tweet 2": START + timedelta(minutes=2),
+    }
+    assert by_text["tweet 0"].microsecond == 123_000
+
+
+def test_tweets_are_sorted_by_timestamp_then_id(tmp_path, cache):
+    rows = [tweet(3), tweet(1), tweet(2, tweetid=50), tweet(2, tweetid=40), tweet(0)]
+    tweets = load(ingest([tweets_csv(tmp_path / "t.csv", rows)], None, cache))
+    assert tweets["tweet_text"].to_list() == ["tweet 0", "tweet 1", "tweet 2", "tweet 2", "tweet 3"]
+    assert tweets["tweetid"][2:4].to_list() == [40, 50]
+
+
+def test_retweeted_account_recovered_from_text(tmp_path, cache):
+    users = users_csv(tmp_path / "users.csv", [account("555", "Known_Acct"), account("1001", "alice")])
+    rows = [
+        tweet(0, is_retweet="true", tweet_text="RT @known_acct: hello"),  # known: filled
+        tweet(1, is_retweet="true", tweet_text="RT @stranger: hi"),  # unknown: stays null
+        tweet(2, is_retweet="true", tweet_text="RT @alice: x", retweet_userid="777"),  # given: kept
+        tweet(3, is_retweet="false", tweet_text="RT @alice: not flagged as a retweet"),
+        tweet(4, is_retweet="true", tweet_text="RT @bob: known from the tweets", retweet_userid=""),
+        tweet(5, userid="1002", user_screen_name="bob"),
+    ]
+    tweets = load(ingest([tweets_csv(tmp_path / "t.csv", rows)], users, cache))
+    assert tweets["retweeted_screen_name"].to_list() == ["known_acct", "stranger", "alice", None, "bob", None]
+    assert tweets["retweet_userid"].to_list() == ["555", None, "777", None, "1002", None]
+
+
+def test_users_derived_from_latest_tweet(tmp_path, cache):
+    rows = [
+        tweet(2, follower_count=30, user_display_name="Alice 3"),
+        tweet(0, follower_count=10, user_display_name="Alice 1"),
+        tweet(1, userid="1002", user_screen_name="bob"),
+        tweet(1, follower_count=20, user_display_name="Alice 2"),
+    ]
+    result = ingest([tweets_csv(tmp_path / "t.csv", rows)], None, cache)
+    users = result.scan_users().collect()
+    assert result.users_derived_from_tweets
+    assert result.counts["users"] == FileCounts(2, 2, 0, 0)
+    assert users["userid"].to_list() == ["1001", "1002"]
+    assert users["follower_count"][0] == 30 and users["user_display_name"][0] == "Alice 3"
+    assert users[SOURCE_LINE][0] == 2
+    assert users.schema == ingest_module._output_schema(USERS)
+
+
+# --- Bad rows -------------------------------------------------------------------------------------------
+
+
+def test_bad_rows_are_quarantined(tmp_path, cache):
+    too_many = [*tweet(6).values(), "extra\nfield"]
+    records = [
+        tweet(0),  # line 2
+        tweet(1, tweet_text="two\nlines"),  # lines 3-4
+        tweet(2, tweet_time="2020-13-45 99:99"),  # 5
+        tweet(3, follower_count="abc"),  # 6
+        tweet(4, tweetid=""),  # 7
+        ["1", "2", "3"],  # 8: too few fields
+        too_many,  # 9-10: too many fields
+        tweet(7, is_retweet="yes"),  # 11
+        tweet(0, tweet_text="duplicate of line 2"),  # 12
+        tweet(8, follower_count="-1", tweet_time="bad"),  # 13: the first failing column in the file is named
+        tweet(9),  # 14
+    ]
+    path = tweets_csv(tmp_path / "bad.csv", records)
+    result = ingest([path], None, cache)
+    assert result.counts["tweets"] == FileCounts(input_rows=11, loaded=3, quarantined=7, duplicates=1)
+    assert load(result)["tweet_text"].to_list() == ["tweet 0", "two\nlines", "tweet 9"]
+    quarantine = result.scan_quarantine().collect()
+    assert quarantine.select("file", "line", "column", "reason").rows() == [
+        ("bad.csv", 5, "tweet_time", "unparseable tweet_time: '2020-13-45 99:99'"),
+        ("bad.csv", 6, "follower_count", "non-numeric follower_count: 'abc'"),
+        ("bad.csv", 7, "tweetid", "missing tweetid"),
+        ("bad.csv", 8, None, "expected 31 fields, found 3"),
+        ("bad.csv", 9, None, "expected 31 fields, found 32"),
+        ("bad.csv", 11, "is_retweet", "is_retweet is not true/false: 'yes'"),
+        ("bad.csv", 13, "follower_count", "non-numeric follower_count: '-1'"),
+    ]
+    assert quarantine["record"][3] == "1,2,3"
+    assert quarantine["record"][4].endswith(',"extra\nfield"')
+    assert "2020-13-45 99:99" in quarantine["record"][0]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("latitude", "north", "latitude is not a number or 'absent': 'north'"),
+        ("account_creation_date", "2017-02-30", "unparseable account_creation_date: '2017-02-30'"),
+        ("hashtags", "hk", "hashtags is not a [list]: 'hk'"),
+        ("in_reply_to_tweetid", "12a", "non-numeric in_reply_to_tweetid: '12a'"),
+        ("tweet_time", " ", "missing tweet_time"),
+        ("userid", "", "missing userid"),
+        ("retweet_count", "9" * 100, f"non-numeric retweet_count: '{'9' * 80}…'"),
+    ],
+)
+def test_each_kind_of_bad_field(tmp_path, cache, field, value, reason):
+    path = tweets_csv(tmp_path / "t.csv", [tweet(0), tweet(1, **{field: value})])
+    result = ingest([path], None, cache)
+    assert result.counts["tweets"] == FileCounts(2, 1, 1, 0)
+    assert result.scan_quarantine().collect().select("line", "column", "reason").row(0) == (3, field, reason)
+
+
+def test_first_failing_column_in_file_order(tmp_path, cache):
+    header = ["tweet_time", *(name for name in TWEETS.names if name != "tweet_time")]
+    path = tweets_csv(tmp_path / "t.csv", [tweet(0, follower_count="x", tweet_time="noon")], header)
+    quarantine = ingest([path], None, cache).scan_quarantine().collect()
+    assert quarantine.select("column", "reason").row(0) == ("tweet_time", "unparseable tweet_time: 'noon'")
+
+
+def test_quarantine_record_is_truncated(tmp_path, cache):
+    path = tweets_csv(tmp_path / "t.csv", [tweet(0, tweet_text="x" * 5000, like_count="many")])
+    quarantine = ingest([path], None, cache).scan_quarantine().collect()
+    assert len(quarantine["record"][0]) == ingest_module.RECORD_TEXT_LIMIT
+    assert quarantine["reason"][0] == "non-numeric like_count: 'many'"
+
+
+def test_bad_and_duplicate_users(tmp_path, cache):
+    rows = [
+        account("1", "a"),
+        account("", "nobody"),
+        account("2", "b", following_count="x"),
+        account("1", "again"),
+    ]
+    result = ingest([], users_csv(tmp_path / "users.csv", rows), cache)
+    assert result.counts["users"] == FileCounts(input_rows=4, loaded=1, quarantined=2, duplicates=1)
+    assert result.scan_users().collect()["user_screen_name"].to_list() == ["a"]
+    quarantine = result.scan_quarantine().collect()
+    assert quarantine["reason"].to_list() == ["missing userid", "non-numeric following_count: 'x'"]
+
+
+def test_many_parts_and_buckets_match_one_pass(tmp_path, tmp_path_factory, monkeypatch):
+    """The external sort and cross-part deduplication give what one in-memory pass would."""
+    generator = random.Random(3)
+    rows = [tweet(generator.randrange(500), tweet_text=f"row {index}") for index in range(150)]
+    rows += [dict(rows[index], tweet_text=f"repeat of {index}") for index in (5, 77, 149)]
+    path = tweets_csv(tmp_path / "t.csv", rows)
+    whole = load(ingest([path], None, tmp_path_factory.mktemp("one")))
+    monkeypatch.setattr(ingest_module, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(ingest_module, "BUCKET_ROWS", 10)
+    result = ingest([path], None, tmp_path_factory.mktemp("many"))
+    assert load(result).equals(whole)
+    expected = pl.DataFrame(rows[:150]).unique("tweetid", keep="first", maintain_order=True)
+    assert result.counts["tweets"] == FileCounts(153, expected.height, 0, 153 - expected.height)
+    assert sorted(whole["tweet_text"]) == sorted(expected["tweet_text"])
+    assert whole.select(TWEET_TIMESTAMP, "tweetid").equals(
+        whole.select(TWEET_TIMESTAMP, "tweetid").sort(pl.all())
+    )
+
+
+# --- Fatal errors ---------------------------------------------------------------------------------------
+
+
+def write_bytes(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path
+
+
+def zip_of(path: Path, members: dict[str, str]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "as_users", "problem"),
+    [
+        pytest.param(
+            lambda tmp: tweets_csv(tmp / "t.csv", [tweet(0)], [n for n in TWEETS.names if n != "tweet_time"]),
+            False,
+            "missing required column(s) tweet_time",
+            id="missing-column",
+        ),
+        pytest.param(
+            lambda tmp: users_csv(tmp / "users.csv", [account("1", "a")]),
+            False,
+            "this looks like a users file",
+            id="users-as-tweets",
+        ),
+        pytest.param(
+            lambda tmp: tweets_csv(tmp / "t.csv", [tweet(0)]),
+            True,
+            "this looks like a tweets file",
+            id="tweets-as-users",
+        ),
+        pytest.param(lambda tmp: write_bytes(tmp / "empty.csv", b""), False, "empty file", id="empty"),
+        pytest.param(
+            lambda tmp: write_bytes(tmp / "image.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4),
+            False,
+            "not UTF-8",
+            id="binary",
+        ),
+        pytest.param(
+            lambda tmp: write_bytes(tmp / "latin1.csv", "tweetid,tweet_text\n1,café\n".encode("latin-1")),
+            False,
+            "not UTF-8",
+            id="not-utf8",
+        ),
+        pytest.param(
+            lambda tmp: zip_of(tmp / "media.zip", {"readme.txt": "no data"}),
+            False,
+            "no .csv file",
+            id="zip-no-csv",
+        ),
+        pytest.param(
+            lambda tmp: write_bytes(tmp / "t.parquet", b"PAR1" + bytes(100)), False, "Parquet", id="parquet"
+        ),
+        pytest.param(lambda tmp: tmp / "missing.csv", False, "cannot read", id="missing-file"),
+    ],
+)
+def test_fatal_input_errors_name_the_file(tmp_path, cache, make, as_users, problem):
+    path = make(tmp_path)
+    with pytest.raises(InputError) as raised:
+        ingest([], path, cache) if as_users else ingest([path], None, cache)
+    assert str(path) in str(raised.value)
+    assert problem in str(raised.value)
+
+
+def test_zip_member_errors_name_the_member(tmp_path, cache):
+    archive = zip_of(tmp_path / "t.zip", {"t.csv": "userid,tweet_text\n1,x\n"})
+    with pytest.raises(InputError, match=r"t\.zip:t\.csv: not a tweets file: missing required column"):
+        ingest([archive], None, cache)
+
+
+def test_nothing_to_ingest(cache):
+    with pytest.raises(InputError, match="nothing to ingest"):
+        ingest([], None, cache)
+
+
+# --- Cache and determinism ------------------------------------------------------------------------------
+
+
+def test_cache_is_reused(tmp_path, cache):
+    path = tweets_csv(tmp_path / "t.csv", sample_tweets())
+    first = ingest([path], None, cache)
+    written = first.tweets.stat().st_mtime_ns
+    messages = []
+    second = ingest([path], None, cache, progress=messages.append)
+    assert second == first
+    assert second.tweets.stat().st_mtime_ns == written
+    assert messages == [f"reused cached ingest {first.cache_key[:12]}"]
+    assert [entry.name for entry in cache.iterdir()] == [first.cache_key]  # no temporary directory left
+
+
+def test_changed_input_gets_a_new_key(tmp_path, cache):
+    path = tweets_csv(tmp_path / "t.csv", sample_tweets())
+    first = ingest([path], None, cache)
+    path.write_bytes(path.read_bytes().replace(b"tweet 0", b"tweet O"))
+    second = ingest([path], None, cache)
+    assert second.cache_key != first.cache_key
+    assert load(second)["tweet_text"][0] == "tweet O"
+    assert sorted(entry.name for entry in cache.iterdir()) == sorted([first.cache_key, second.cache_key])
+
+
+def test_role_is_part_of_the_key(tmp_path, cache):
+    users = users_csv(tmp_path / "users.csv", [account("1001", "alice")])
+    tweets = tweets_csv(tmp_path / "t.csv", sample_tweets())
+    assert ingest([tweets], users, cache).cache_key != ingest([tweets], None, cache).cache_key
+
+
+def test_interrupted_ingest_leaves_no_cache(tmp_path, cache, monkeypatch):
+    path = tweets_csv(tmp_path / "t.csv", sample_tweets())
+
+    def interrupted(*_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest_module, "_derive_users", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([path], None, cache)
+    assert list(cache.iterdir()) == []
+    monkeypatch.undo()
+    assert ingest([path], None, cache).counts["tweets"].loaded == 3
+
+
+@pytest.mark.parametrize("sizes", [None, (7, 10)], ids=["in-memory-sort", "external-sort"])
+def test_reruns_are_byte_identical(tmp_path, tmp_path_factory, monkeypatch, sizes):
+    if sizes:
+        monkeypatch.setattr(ingest_module, "CHUNK_ROWS", sizes[0])
+        monkeypatch.setattr(ingest_module, "BUCKET_ROWS", sizes[1])
+    rows = [
+        tweet(number % 40, tweetid=snowflake(START, number), is_retweet="true", tweet_text="RT @bob: x")
+        for number in range(120)
+    ]
+    rows += [tweet(3, follower_count="bad"), tweet(5, tweetid=snowflake(START, 7))]
+    users = users_csv(tmp_path / "users.csv", [account("1002", "bob"), account("1001", "alice")])
+    tweets = tweets_csv(tmp_path / "t.csv", rows)
+    first = ingest([tweets], users, tmp_path_factory.mktemp("first"))
+    second = ingest([tweets], users, tmp_path_factory.mktemp("second"))
+    assert first.counts["tweets"] == FileCounts(122, 120, 1, 1)
+    for name in ("tweets", "users", "quarantine"):
+        assert getattr(first, name).read_bytes() == getattr(second, name).read_bytes(), name
