@@ -4,8 +4,8 @@
 # tweeting, and how few people followed them. Logic: `ioreport.analysis.accounts`.
 
 # %% tags=["parameters"]
-params_path = ""  # run parameters (YAML); empty = the synthetic default
-run_dir = ""  # where findings, figures and tables go; empty = runs/default
+params_path = ""  # run parameters (YAML file); empty for the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty for runs/default
 
 # %%
 import altair as alt

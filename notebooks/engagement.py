@@ -5,8 +5,8 @@
 # retweets on a tweet). Logic: `ioreport.analysis.engagement`.
 
 # %% tags=["parameters"]
-params_path = ""  # run parameters (YAML); empty = the synthetic default
-run_dir = ""  # where findings, figures and tables go; empty = runs/default
+params_path = ""  # run parameters (YAML file); empty for the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty for runs/default
 
 # %%
 import altair as alt

@@ -8,8 +8,8 @@
 # Logic: `ioreport.analysis.narratives`.
 
 # %% tags=["parameters"]
-params_path = ""  # run parameters (YAML); empty = the synthetic default
-run_dir = ""  # where findings, figures and tables go; empty = runs/default
+params_path = ""  # run parameters (YAML file); empty for the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty for runs/default
 
 # %%
 import altair as alt
@@ -66,8 +66,9 @@ run.figure(
 
 # %%
 #| label: tbl-topic-shares
-#| tbl-cap: "Tweets carrying each topic, and their share of all tweets (topics overlap)."
-run.table(counts, "topic-shares")
+#| tbl-cap: "Tweets carrying each topic, their share of all tweets (topics overlap), and the week (from Monday, local time) in which each topic peaked."
+peak_table = pl.DataFrame({"topic": list(peaks), "peak week": list(peaks.values())})
+run.table(counts.join(peak_table, on="topic", how="left", maintain_order="left"), "topic-shares")
 
 # %%
 #| label: tbl-topic-overlap

@@ -4,8 +4,8 @@
 # apps they were sent from. Logic: `ioreport.analysis.overview`.
 
 # %% tags=["parameters"]
-params_path = ""  # run parameters (YAML); empty = the synthetic default
-run_dir = ""  # where findings, figures and tables go; empty = runs/default
+params_path = ""  # run parameters (YAML file); empty for the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty for runs/default
 
 # %%
 import altair as alt

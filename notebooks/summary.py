@@ -4,8 +4,8 @@
 # comes from findings.json, written by the other notebooks of this run.
 
 # %% tags=["parameters"]
-params_path = ""  # run parameters (YAML); empty = the synthetic default
-run_dir = ""  # where findings, figures and tables go; empty = runs/default
+params_path = ""  # run parameters (YAML file); empty for the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty for runs/default
 
 # %%
 import polars as pl

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 # Tests never write into the project's data/: generated data and ingest caches go to a temp dir.
 os.environ["IOREPORT_DATA_DIR"] = tempfile.mkdtemp(prefix="ioreport-test-data-")
+atexit.register(shutil.rmtree, os.environ["IOREPORT_DATA_DIR"], ignore_errors=True)
 
 import pytest
 

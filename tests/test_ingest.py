@@ -567,6 +567,12 @@ def test_cache_is_reused(tmp_path, cache):
     assert [entry.name for entry in cache.iterdir()] == [first.cache_key]  # no temporary directory left
 
 
+def test_result_reopens_from_its_json_pointer(tmp_path, cache):
+    result = ingest([tweets_csv(tmp_path / "t.csv", sample_tweets())], None, cache)
+    result.to_json(tmp_path / "ingest-record.json")
+    assert IngestResult.from_json(tmp_path / "ingest-record.json") == result
+
+
 def test_changed_input_gets_a_new_key(tmp_path, cache):
     path = tweets_csv(tmp_path / "t.csv", sample_tweets())
     first = ingest([path], None, cache)

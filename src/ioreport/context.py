@@ -6,6 +6,7 @@ tables and findings to this object, which writes them into the run directory.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ INGEST_RECORD = "ingest.json"
 FIGURES_DIR = "figures"
 TABLES_DIR = "tables"
 TABLE_PREVIEW_ROWS = 25
+TABLE_TEXT_CHARS = 160  # the CSV beside the table keeps the full text
 
 
 @dataclass
@@ -80,31 +82,36 @@ class RunContext:
         display({"text/markdown": markdown}, raw=True)
 
 
-def format_cell(value: Any) -> str:
+def format_cell(value: Any, column: str = "") -> str:
+    """How a table cell reads: ids verbatim, shares as percentages, long text shortened."""
     if value is None:
         return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(value) if column.endswith("id") else f"{value:,}"
     if isinstance(value, float):
+        if "share" in column:
+            return f"{value:.1%}"
         return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S") + (" UTC" if value.tzinfo else "")
     if isinstance(value, list):
-        return ", ".join(format_cell(v) for v in value)
-    return str(value)
+        return ", ".join(format_cell(v, column) for v in value)
+    text = str(value)
+    return text if len(text) <= TABLE_TEXT_CHARS else text[: TABLE_TEXT_CHARS - 1] + "…"
 
 
 def html_table(frame: pl.DataFrame) -> str:
     """An HTML table with every header and cell escaped."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    numeric = [dtype.is_numeric() for dtype in frame.dtypes]
+    numeric = [dtype.is_numeric() and not c.endswith("id") for c, dtype in frame.schema.items()]
+    opening = ['<td class="num">' if is_num else "<td>" for is_num in numeric]
     rows = []
     for row in frame.iter_rows():
         cells = "".join(
-            f'<td class="num">{html.escape(format_cell(v))}</td>'
-            if is_num
-            else f"<td>{html.escape(format_cell(v))}</td>"
-            for v, is_num in zip(row, numeric, strict=True)
+            f"{td}{html.escape(format_cell(value, column))}</td>"
+            for value, column, td in zip(row, frame.columns, opening, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
     return (

@@ -74,6 +74,8 @@ def display(key: str, value: Any) -> str:
         return f"{value * 100:.1f} %"
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, int) and key.endswith("offset_hours"):
+        return f"{value:+d}"
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, list):

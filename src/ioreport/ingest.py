@@ -2,9 +2,10 @@
 
 Records are read with the csv module (it handles quoted newlines and tells the physical line of each record)
 in chunks, validated and cast with polars per schema kind, and written as Parquet parts; the parts are then
-deduplicated and sorted into one file per table, so memory stays flat however large the input. Records that
-fail validation go to a quarantine table instead of stopping the load; problems with a whole file (missing
-columns, not CSV text) raise InputError. Results are cached by the inputs' content hash.
+deduplicated and sorted (an external sort) into one file per table. Memory does not grow with the input
+beyond the set of keys that finds duplicates. Records that fail validation go to a quarantine table instead
+of stopping the load; problems with a whole file (missing columns, not CSV text) raise InputError. Results
+are cached by the inputs' content hash.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import hashlib
 import io
 import json
 import shutil
-import tempfile
+import uuid
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -151,8 +152,9 @@ def ingest(
         say(f"reused cached ingest {key[:12]}")
         # Same content, maybe elsewhere: report the paths given now.
         return replace(_read_manifest(target), inputs=inputs)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=target.parent))
+    # A private name next to the target (so the final rename stays on one file system); mkdir keeps the umask.
+    work = target.parent / f".{key[:12]}-{uuid.uuid4().hex}"
+    work.mkdir(parents=True)
     try:
         counts = _build(tweets, Path(users) if users is not None else None, work, say)
         _write_manifest(work, key, inputs, counts)
@@ -331,8 +333,8 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _write_part(frame: pl.DataFrame, path: Path) -> None:
-    # Parts are temporary and read back once: lz4 writes faster than zstd.
-    frame.write_parquet(path, compression="lz4")
+    # Parts are temporary and read back whole: lz4 writes faster than zstd, and statistics would go unused.
+    frame.write_parquet(path, compression="lz4", statistics=False)
 
 
 def _write_sorted(
@@ -345,11 +347,8 @@ def _write_sorted(
     first_seen = table.scan().select(pl.col(table.schema.key).is_first_distinct()).collect().to_series()
     frames = _first_occurrences(table, first_seen, transform)
     boundaries = _bucket_boundaries(table.scan(), sort_by[0])
-    if boundaries.is_empty():  # fits in one bucket
-        empty = pl.DataFrame(schema=_output_schema(table.schema))
-        pl.concat([empty, *(frame for _, frame in frames)]).sort(sort_by).write_parquet(
-            target, **FINAL_PARQUET
-        )
+    if boundaries.is_empty():
+        _sort_in_memory(table, frames, sort_by, target)
     else:
         _external_sort(table, frames, boundaries, sort_by, target)
     valid = table.input_rows - table.quarantined
@@ -371,6 +370,14 @@ def _first_occurrences(
         offset += height
 
 
+def _sort_in_memory(
+    table: _TableParts, frames: Iterator[tuple[int, pl.DataFrame]], sort_by: list[str], target: Path
+) -> None:
+    """Sort a table that fits in one bucket."""
+    empty = pl.DataFrame(schema=_output_schema(table.schema))
+    pl.concat([empty, *(frame for _, frame in frames)]).sort(sort_by).write_parquet(target, **FINAL_PARQUET)
+
+
 def _external_sort(
     table: _TableParts,
     frames: Iterator[tuple[int, pl.DataFrame]],
@@ -378,8 +385,11 @@ def _external_sort(
     sort_by: list[str],
     target: Path,
 ) -> None:
-    """Sort more rows than fit in memory: split every part into buckets by ranges of the first sort column,
-    sort each bucket on its own and concatenate the sorted buckets in order."""
+    """Sort more rows than fit in memory, in buckets by ranges of the first sort column.
+
+    Every part is split into the buckets, each bucket is sorted on its own, and the sorted buckets are
+    concatenated in order.
+    """
     buckets: dict[int, list[Path]] = {}
     for index, frame in frames:
         bucket_of_row = boundaries.search_sorted(frame[sort_by[0]], side="right").alias(BUCKET)

@@ -15,6 +15,8 @@ import cvttf_NotoSansCJK_Regular
 import vl_convert
 
 FONT_FAMILY = "Noto Sans CJK TC"
+# Charts name a generic fallback too: the report embeds only the CJK glyphs it needs.
+CHART_FONT = f"{FONT_FAMILY}, sans-serif"
 FONT_FILE = Path(cvttf_NotoSansCJK_Regular.__file__).parent / "NotoSansCJKtc-Regular.otf"
 # Colour-blind-safe categorical palette (Okabe–Ito), in a stable order.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -26,20 +28,20 @@ PNG_SCALE = 2
 
 @alt.theme.register("ioreport", enable=False)
 def _ioreport_theme() -> alt.theme.ThemeConfig:
-    label = {"labelFont": FONT_FAMILY, "titleFont": FONT_FAMILY, "labelFontSize": 11, "titleFontSize": 12}
+    label = {"labelFont": CHART_FONT, "titleFont": CHART_FONT, "labelFontSize": 11, "titleFontSize": 12}
     return {
         "config": {
-            "font": FONT_FAMILY,
+            "font": CHART_FONT,
             "view": {"continuousWidth": CHART_WIDTH, "continuousHeight": 260, "stroke": None},
             "axis": {**label, "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888"},
             "legend": {**label, "orient": "bottom"},
             "header": {**label},
-            "title": {"font": FONT_FAMILY, "fontSize": 14, "anchor": "start", "fontWeight": 600},
+            "title": {"font": CHART_FONT, "fontSize": 14, "anchor": "start", "fontWeight": 600},
             "range": {"category": PALETTE},
             "mark": {"color": ACCENT},
             "bar": {"color": ACCENT},
             "line": {"color": ACCENT, "strokeWidth": 1.6},
-            "text": {"font": FONT_FAMILY},
+            "text": {"font": CHART_FONT},
         }
     }
 

@@ -1,0 +1,40 @@
+import datetime as dt
+
+import polars as pl
+
+from ioreport.context import TABLE_TEXT_CHARS, html_table
+from ioreport.findings import display
+
+
+def test_tables_escape_every_cell_and_header():
+    frame = pl.DataFrame({"<b>name</b>": ["<script>alert(1)</script>"], "note": ['"quoted" & <i>']})
+    table = html_table(frame)
+    assert "<script>" not in table and "<b>" not in table and "<i>" not in table
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in table and "&amp;" in table
+
+
+def test_table_cells_read_as_a_researcher_expects():
+    frame = pl.DataFrame(
+        {
+            "tweetid": [1216890635261159574],
+            "tweets": [1234567],
+            "share": [0.2423],
+            "tweet_timestamp": [dt.datetime(2020, 1, 14, 1, 11, 50, tzinfo=dt.UTC)],
+            "tweet_text": ["x" * (TABLE_TEXT_CHARS + 50)],
+        }
+    )
+    table = html_table(frame)
+    assert ">1216890635261159574<" in table  # ids are never formatted as quantities
+    assert ">1,234,567<" in table and ">24.2%<" in table
+    assert "2020-01-14 01:11:50 UTC" in table
+    assert "x" * TABLE_TEXT_CHARS not in table and "…" in table
+
+
+def test_findings_display_forms():
+    assert display("accounts.share_zero_followers", 0.785011) == "78.5 %"
+    assert display("activity.working_hours_share", 0.85) == "85.0 %"
+    assert display("narratives.topic_shares.covid19", 0.224) == "22.4 %"
+    assert display("activity.inferred_utc_offset_hours", 8) == "+8"
+    assert display("activity.inferred_utc_offset_hours", -5) == "-5"
+    assert display("dataset.tweets", 348608) == "348,608"
+    assert display("engagement.most_liked_tweetid", None) == "n/a"
