@@ -13,9 +13,9 @@ from pathlib import Path
 os.environ["IOREPORT_DATA_DIR"] = tempfile.mkdtemp(prefix="ioreport-test-data-")
 atexit.register(shutil.rmtree, os.environ["IOREPORT_DATA_DIR"], ignore_errors=True)
 
-import pytest
+import pytest  # noqa: E402 (after the environment is set: ioreport reads it on import)
 
-from ioreport.generate import TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
+from ioreport.generate import TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate  # noqa: E402
 
 REAL_USERS = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "china_082019_1_users_csv_hashed.csv"

@@ -3,6 +3,8 @@ for the PRC default and for a Moscow-run network, from the run parameters alone.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ioreport.analysis import activity, narratives
@@ -36,7 +38,6 @@ def moscow(tmp_path_factory):
     params = load_params(path)
     data = load_data(params)
     truth_path = params.synthetic_dir / "truth.json"
-    import json
 
     return params, data.scan_tweets(), json.loads(truth_path.read_text())
 
