@@ -40,5 +40,6 @@ lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --upgrade pip
 	.lock-venv/bin/python -m pip install --quiet ".[dev]"
-	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^ioreport' > requirements.lock
+	{ echo "# Every package pinned for make setup. Regenerate with make lock after changing pyproject.toml."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^ioreport'; } > requirements.lock
 	rm -rf .lock-venv

@@ -25,12 +25,18 @@ def _fail(message: str, code: int = 2) -> None:
 def run(
     params: Annotated[Path, typer.Argument(help="Run parameters (YAML).")] = DEFAULT_PARAMS,
     out: Annotated[Path, typer.Option(help="Run directory to write.")] = DEFAULT_RUN_DIR,
+    force: Annotated[
+        bool, typer.Option(help="Re-execute every notebook, even those a rerun could reuse.")
+    ] = False,
 ) -> None:
-    """Ingest a dataset, execute every notebook and render the report into OUT."""
+    """Ingest a dataset, execute every notebook and render the report into OUT.
+
+    A rerun into the same OUT reuses each notebook whose data, parameters and code are unchanged.
+    """
     from ioreport.runner import run as run_pipeline
 
     try:
-        result = run_pipeline(params, out, progress=lambda msg: console.print(msg, markup=False))
+        result = run_pipeline(params, out, progress=lambda msg: console.print(msg, markup=False), force=force)
     except InputError as exc:
         _fail(str(exc))
     for status in result.failed:

@@ -38,6 +38,7 @@ class SectionStatus:
     notebook: str
     state: str  # "ok", "skipped" or "failed"
     message: str = ""
+    reused: bool = False  # outputs of an earlier run, whose inputs, parameters and code were the same
 
 
 def _labelled(cell) -> str | None:
@@ -111,7 +112,9 @@ def _font_css(text: str) -> str:
     )
 
 
-def stage(run_dir: Path, statuses: list[SectionStatus], results: dict, sources: dict[str, Path]) -> Path:
+def stage(
+    run_dir: Path, statuses: list[SectionStatus], results: dict, sources: dict[str, Path], provenance: dict
+) -> Path:
     """Lay out everything both engines need in run_dir/_report."""
     stage_dir = run_dir / STAGE_DIR
     if stage_dir.exists():
@@ -124,6 +127,8 @@ def stage(run_dir: Path, statuses: list[SectionStatus], results: dict, sources: 
             status, run_dir / "notebooks" / name, sources[status.notebook], stage_dir / "notebooks" / name
         )
     variables = findings_module.display_tree(results)
+    # The one block of the report that differs between identical reruns (when, from which commit).
+    variables["provenance"] = provenance
     _fill_unreported(variables, (stage_dir / "index.qmd").read_text(encoding="utf-8"))
     (stage_dir / "_variables.yml").write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
@@ -133,8 +138,13 @@ def stage(run_dir: Path, statuses: list[SectionStatus], results: dict, sources: 
 
 
 def build(
-    run_dir: Path, statuses: list[SectionStatus], results: dict, sources: dict[str, Path], profiles: list[str]
+    run_dir: Path,
+    statuses: list[SectionStatus],
+    results: dict,
+    sources: dict[str, Path],
+    profiles: list[str],
+    provenance: dict,
 ) -> str:
     """Stage and render run_dir/index.html; returns the engine that rendered it."""
-    stage_dir = stage(run_dir, statuses, results, sources)
+    stage_dir = stage(run_dir, statuses, results, sources, provenance)
     return render_report(stage_dir, run_dir / REPORT_FILE, profiles)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib.metadata
 import json
@@ -20,8 +21,8 @@ import nbformat
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
-from ioreport import findings, report
-from ioreport.context import FIGURES_DIR, INGEST_RECORD, TABLES_DIR
+from ioreport import findings, report, section_cache
+from ioreport.context import INGEST_RECORD
 from ioreport.datasets import load_data
 from ioreport.findings import FINDINGS_PARTS_DIR
 from ioreport.ingest import IngestResult
@@ -82,13 +83,16 @@ def _package_versions() -> dict[str, str]:
     return versions
 
 
-def _fresh_run_dir(run_dir: Path) -> None:
-    """Remove what an earlier run wrote, so nothing stale reaches the report."""
-    for name in ("notebooks", FIGURES_DIR, TABLES_DIR, FINDINGS_PARTS_DIR, report.STAGE_DIR):
-        shutil.rmtree(run_dir / name, ignore_errors=True)
+def _prepare_run_dir(run_dir: Path) -> None:
+    """Clear what every run rewrites; section outputs stay for the cache to judge."""
+    shutil.rmtree(run_dir / report.STAGE_DIR, ignore_errors=True)
     for name in (INGEST_RECORD, findings.FINDINGS_FILE, MANIFEST_FILE, report.REPORT_FILE):
         (run_dir / name).unlink(missing_ok=True)
-    (run_dir / "notebooks").mkdir(parents=True)
+    (run_dir / section_cache.EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
+    known = {s.notebook for s in SECTIONS}
+    for executed in (run_dir / section_cache.EXECUTED_DIR).glob("*.ipynb"):
+        if executed.stem not in known:
+            section_cache.forget(run_dir, executed.stem)
 
 
 def _dataset_findings(params: RunParams, data: IngestResult) -> dict:
@@ -134,6 +138,29 @@ def _execute(section: Section, params_path: Path, run_dir: Path) -> report.Secti
     return report.SectionStatus(section.notebook, "ok")
 
 
+def _run_section(
+    section: Section,
+    params_path: Path,
+    params: RunParams,
+    data: IngestResult,
+    run_dir: Path,
+    force: bool,
+    progress: Callable[[str], None],
+) -> report.SectionStatus:
+    if section.needs_tweets and data.tweets is None:
+        section_cache.forget(run_dir, section.notebook)
+        return report.SectionStatus(section.notebook, "skipped", "this dataset has no tweets file.")
+    key = section_cache.section_key(section, params, data, run_dir)
+    if not force and section_cache.is_fresh(run_dir, section.notebook, key):
+        return report.SectionStatus(section.notebook, "ok", reused=True)
+    section_cache.forget(run_dir, section.notebook)
+    progress(f"notebook {section.notebook} …")
+    status = _execute(section, params_path, run_dir)
+    if status.state == "ok":
+        section_cache.remember(run_dir, section.notebook, key)
+    return status
+
+
 def _file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -163,12 +190,15 @@ def _write_manifest(
     (run_dir / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
-def run(params_path: Path, run_dir: Path, progress: Callable[[str], None] = print) -> RunResult:
+def run(
+    params_path: Path, run_dir: Path, progress: Callable[[str], None] = print, force: bool = False
+) -> RunResult:
+    """Run every section; with `force`, re-execute even the sections whose inputs did not change."""
     params_path = Path(params_path).resolve()
     params = load_params(params_path)
     run_dir = Path(run_dir).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
-    _fresh_run_dir(run_dir)
+    _prepare_run_dir(run_dir)
     # Charts and kernels read the same clock: vega formats dates in the process time zone.
     os.environ["TZ"] = "UTC"
     time.tzset()
@@ -191,23 +221,25 @@ def run(params_path: Path, run_dir: Path, progress: Callable[[str], None] = prin
     statuses = []
     for section in SECTIONS:
         started = time.perf_counter()
-        if section.needs_tweets and data.tweets is None:
-            status = report.SectionStatus(section.notebook, "skipped", "this dataset has no tweets file.")
-        else:
-            progress(f"notebook {section.notebook} …")
-            status = _execute(section, params_path, run_dir)
+        status = _run_section(section, params_path, params, data, run_dir, force, progress)
         timings[f"notebook:{section.notebook}"] = time.perf_counter() - started
-        progress(
-            f"notebook {section.notebook}: {status.state}"
-            + (f" — {status.message}" if status.message else "")
-        )
+        detail = f" — {status.message}" if status.message else ""
+        progress(f"notebook {section.notebook}: {status.state}{' (reused)' if status.reused else ''}{detail}")
         statuses.append(status)
 
     results = findings.collect(run_dir)
     findings.write(run_dir, results)
     started = time.perf_counter()
     profiles = ["synthetic"] if params.synthetic else []
-    engine = report.build(run_dir, statuses, results, {s.notebook: s.source for s in SECTIONS}, profiles)
+    provenance = {
+        "run_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "git_commit": _git_commit() or "unknown (not a git checkout)",
+        "ioreport_version": importlib.metadata.version("ioreport"),
+        "parameters_file": params_path.name,
+        "reused_sections": ", ".join(s.notebook for s in statuses if s.reused) or "none",
+    }
+    sources = {s.notebook: s.source for s in SECTIONS}
+    engine = report.build(run_dir, statuses, results, sources, profiles, provenance)
     timings["report"] = time.perf_counter() - started
     result = RunResult(run_dir, statuses, engine, timings)
     _write_manifest(run_dir, params_path, params, data, result)

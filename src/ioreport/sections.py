@@ -16,6 +16,10 @@ class Section:
     notebook: str  # stem of notebooks/<notebook>.py (jupytext py:percent)
     title: str
     needs_tweets: bool
+    # Run parameters the notebook reads; a change to any other leaves it cached. None: all of them.
+    parameters: tuple[str, ...] | None = None
+    # Reads the findings of the sections before it (so reruns when they change).
+    reads_findings: bool = False
 
     @property
     def source(self):
@@ -23,11 +27,13 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("overview", "Data overview", needs_tweets=True),
-    Section("accounts", "Accounts", needs_tweets=False),
-    Section("activity", "Posting rhythm", needs_tweets=True),
-    Section("narratives", "Narratives", needs_tweets=True),
-    Section("engagement", "Engagement", needs_tweets=True),
+    Section("overview", "Data overview", needs_tweets=True, parameters=()),
+    Section("accounts", "Accounts", needs_tweets=False, parameters=()),
+    Section(
+        "activity", "Posting rhythm", needs_tweets=True, parameters=("timezone", "holidays", "working_hours")
+    ),
+    Section("narratives", "Narratives", needs_tweets=True, parameters=("timezone", "topics")),
+    Section("engagement", "Engagement", needs_tweets=True, parameters=()),
     # Last: it sets this run's findings beside the published ones.
-    Section("summary", "Key findings", needs_tweets=False),
+    Section("summary", "Key findings", needs_tweets=False, parameters=("published",), reads_findings=True),
 )

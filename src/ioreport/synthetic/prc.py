@@ -12,6 +12,7 @@ from ioreport.synthetic.preset import (
     ActivityPreset,
     ContentPreset,
     NetworkPreset,
+    RepurposingPreset,
     Script,
     Topic,
 )
@@ -233,6 +234,109 @@ OTHER = Topic(
     intensity=(("2018-01-01", 3.0), ("2020-04-17", 3.0)),
 )
 
+# ASPI (2019): accounts bought from spammers and marketers, which had tweeted in other languages from other
+# apps, posted "test new owner" and the like (over 630 tweets), then Chinese from the Twitter Web Client
+# once the Hong Kong work began.
+REPURPOSING = RepurposingPreset(
+    accounts=300,
+    decoys=100,
+    signal_shares=(
+        ("language_switch", 0.85),
+        ("dormant_reactivated", 0.8),
+        ("client_switch", 0.8),
+        ("test_tweets", 0.6),
+    ),
+    reactivation=("2019-06-01", "2019-09-30"),
+    campaign_language="zh",
+    campaign_script=HANS,
+    campaign_client="Twitter Web Client",
+    former_languages=(("en", 0.3), ("ja", 0.25), ("in", 0.2), ("es", 0.15), ("ko", 0.1)),
+    former_clients=(
+        ("Twitter for Android", 0.3),
+        ("Twitter for iPhone", 0.2),
+        ("twittbot.net", 0.15),
+        ("IFTTT", 0.1),
+        ("Hootsuite Inc.", 0.1),
+        ("Buffer", 0.1),
+        ("TweetDeck", 0.05),
+    ),
+    spam={
+        "en": (
+            "Get 1000 real followers in 24 hours, DM us",
+            "Follow back 100%",
+            "Win a free iPhone, retweet and follow to enter",
+            "Earn $500 a day from home, no experience needed",
+            "Hot singles near you tonight, click the link",
+            "Best prices on sneakers, free shipping worldwide",
+            "New video up now, check it out",
+        ),
+        "ja": (
+            "フォロバ100％！相互フォロー募集中",
+            "今すぐ無料登録でポイントゲット",
+            "副業で月収50万円、詳しくはプロフへ",
+            "プレゼント企画実施中！フォロー＆RTで応募",
+            "新作動画アップしました",
+            "限定セール開催中！",
+        ),
+        "in": (
+            "Jual followers murah, hubungi kami",
+            "Promo hari ini! Diskon 50%",
+            "Follow balik ya kak",
+            "Obat pelangsing alami, terbukti ampuh",
+            "Cari jodoh? Klik di sini",
+        ),
+        "es": (
+            "¡Gana dinero desde casa!",
+            "Sígueme y te sigo",
+            "Oferta especial solo hoy",
+            "Nuevo video, no te lo pierdas",
+            "Consigue seguidores gratis",
+        ),
+        "ko": (
+            "맞팔 100% 선팔 환영",
+            "오늘만 특가 세일",
+            "무료 회원가입 이벤트 진행중",
+            "새 영상 업로드 했어요",
+        ),
+        "zh": (
+            "加微信领取优惠券",
+            "低价出售粉丝，欢迎咨询",
+            "兼职日结，在家就能赚钱",
+            "美女直播，点击进入",
+            "精品手表特价出售",
+        ),
+    },
+    tests=(
+        "test",
+        "Test",
+        "test new owner",
+        "Test new owner",
+        "new owner",
+        "new own",
+        "testing",
+        "test test",
+    ),
+    test_language="en",
+    everyday={
+        "zh": ("早上好！", "今天吃了火锅", "周末去爬山", "下雨了，记得带伞", "晚安"),
+        "en": (
+            "Good morning!",
+            "Coffee first.",
+            "Lovely sunset tonight",
+            "Back to work",
+            "Happy Friday everyone",
+        ),
+    },
+    test_in_sentence=(
+        "Driving test tomorrow, wish me luck!",
+        "Passed my English test today",
+        "This weather is a real test of patience",
+        "Anyone else have a math test on Monday?",
+        "Just took a personality test, apparently I'm an introvert",
+    ),
+    bilingual=("zh", "en"),
+)
+
 PRC = NetworkPreset(
     name="prc",
     dataset_name="synthetic_prc",
@@ -338,4 +442,5 @@ PRC = NetworkPreset(
         geotag_center=(22.3193, 114.1694),  # Hong Kong
         poll_choices=("支持", "反对"),
     ),
+    repurposing=REPURPOSING,
 )

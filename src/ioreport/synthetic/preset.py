@@ -81,6 +81,27 @@ class ContentPreset:
 
 
 @dataclass(frozen=True)
+class RepurposingPreset:
+    """Bought accounts with a former life (ASPI 2019), and decoys that share one of their traits each."""
+
+    accounts: int  # repurposed accounts at scale 1.0
+    decoys: int  # accounts of each kind of decoy at scale 1.0
+    signal_shares: Weighted  # (signal, chance an account shows it); every account shows at least two
+    reactivation: tuple[str, str]  # when the new owners took over (the Hong Kong work began)
+    campaign_language: str  # tweet_language of the new owners' script
+    campaign_script: str  # script name the new owners write in
+    campaign_client: str  # the app the new owners use; one of the population's clients
+    former_languages: Weighted  # tweet_language of a former life that switches language
+    former_clients: Weighted  # app of a former life that switches client
+    spam: dict[str, tuple[str, ...]]  # tweet_language -> former-life texts (campaign language included)
+    tests: tuple[str, ...]  # the new owners' first tweets: "test new owner" and the like
+    test_language: str
+    everyday: dict[str, tuple[str, ...]]  # tweet_language -> the decoys' ordinary texts
+    test_in_sentence: tuple[str, ...]  # ordinary sentences that mention a test
+    bilingual: tuple[str, str]  # the two tweet_languages the bilingual decoys mix throughout
+
+
+@dataclass(frozen=True)
 class NetworkPreset:
     name: str
     dataset_name: str
@@ -104,6 +125,7 @@ class NetworkPreset:
     poll_tweets: int = 2
     script_loyalty: float = 0.85  # chance a tweet is in its account's main script
     client_loyalty: float = 0.92
+    repurposing: RepurposingPreset | None = None  # None plants no repurposed accounts
 
     def topic_names(self) -> list[str]:
         return [t.name for t in self.content.topics]
