@@ -33,6 +33,7 @@ run.record(
     "narratives",
     {
         **narratives.topic_shares(tagged),
+        "topic_pair_union_shares": narratives.pair_union_shares(tagged),
         "topic_peak_week": peaks,
         "top_hashtags": hashtags.to_dicts(),
         "lexicon": lexicon_path.name,

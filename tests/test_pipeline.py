@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -108,8 +109,72 @@ def test_report_loads_nothing_external_and_keeps_hostile_text_inert(small_run, s
     # The planted hostile strings reach the report as text, never as elements or handlers.
     assert not [t for t, _ in page.tags if t == "script"]
     assert not [a for t, a in page.tags if t == "img" and "onerror" in a]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert truth["dataset"]["hostile"]["display_name_markup"] == "<img src=x onerror=alert(1)>"
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+HOSTILE = {
+    "tweet_text": "<script>alert('text')</script> 香港 #test",
+    "user_display_name": "<img src=x onerror=alert('name')>",
+    "user_reported_location": "<iframe src=javascript:alert('loc')>",
+    "tweet_client_name": "<b onmouseover=alert('client')>Client</b>",
+    "hashtags": "['<svg onload=alert(1)>', '香港']",
+    "urls": "['javascript:alert(1)']",
+}
+
+
+def write_hostile_archive(path: Path) -> Path:
+    """A tiny tweets file whose every shown text field carries markup."""
+    import csv
+
+    from ioreport.schema import SNOWFLAKE_EPOCH_MS, SNOWFLAKE_SHIFT, TWEETS
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=TWEETS.names, quoting=csv.QUOTE_ALL)
+        writer.writeheader()
+        for i in range(40):
+            ms = 1_580_000_000_000 + i * 3_600_000
+            writer.writerow(
+                {
+                    **{name: "" for name in TWEETS.names},
+                    **HOSTILE,
+                    "tweetid": str(((ms - SNOWFLAKE_EPOCH_MS) << SNOWFLAKE_SHIFT) + i),
+                    "userid": str(1000 + i % 4),
+                    "user_screen_name": f"user{i % 4}",
+                    "follower_count": "0",
+                    "following_count": "1",
+                    "account_creation_date": "2020-01-01",
+                    "tweet_time": dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M"),
+                    "is_retweet": "false",
+                    "like_count": str(60 + i),
+                    "retweet_count": "0",
+                    "reply_count": "0",
+                    "quote_count": "0",
+                    "latitude": "absent",
+                    "longitude": "absent",
+                    "user_mentions": "[]",
+                }
+            )
+    return path
+
+
+def test_hostile_text_in_every_field_stays_inert(tmp_path):
+    from ioreport.runner import run
+
+    tweets = write_hostile_archive(tmp_path / "hostile_tweets_csv_hashed.csv")
+    params = write_params(tmp_path / "hostile.yaml", name="hostile", tweets=str(tweets), timezone="UTC")
+    result = run(params, tmp_path / "run", progress=lambda _msg: None)
+    assert not result.failed, [s.message for s in result.failed]
+    text, page = scan_html(tmp_path / "run" / "index.html")
+    tags = [tag for tag, _ in page.tags]
+    assert "script" not in tags and "iframe" not in tags
+    assert not [a for _, a in page.tags if any(k.startswith("on") for k in a)]
+    assert not [a for _, a in page.tags if "javascript:" in (a.get("href") or "")]
+    for shown in (
+        "&lt;script&gt;alert(&#39;text&#39;)&lt;/script&gt;",
+        "&lt;img src=x onerror=alert(&#39;name&#39;)&gt;",
+    ):
+        assert shown in text or shown.replace("&#39;", "'") in text
 
 
 def test_report_shows_synthetic_banner_only_when_the_run_generated_data(small_run):
@@ -126,9 +191,10 @@ def test_users_only_run_skips_tweet_sections(real_users, tmp_path):
     params = write_params(tmp_path / "users_only.yaml", name="china_082019_1", users=str(real_users))
     result = run(params, tmp_path / "run", progress=lambda _msg: None)
     states = {s.notebook: s.state for s in result.statuses}
-    assert states == {
-        s.notebook: ("skipped" if s.needs_tweets else "ok") for s in sections.SECTIONS
-    } and states["accounts"] == "ok"
+    assert (
+        states == {s.notebook: ("skipped" if s.needs_tweets else "ok") for s in sections.SECTIONS}
+        and states["accounts"] == "ok"
+    )
     found = json.loads((tmp_path / "run" / "findings.json").read_text())
     # Facts measured on the real file (shared/data/real/README.md).
     assert found["dataset"]["accounts"] == 744
@@ -166,3 +232,12 @@ def test_cli_reports_bad_parameters_without_a_traceback(tmp_path):
     outcome = CliRunner().invoke(cli.app, ["run", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o")])
     assert outcome.exit_code == 2
     assert "parameters file not found" in outcome.output and "Traceback" not in outcome.output
+
+
+def test_every_published_figure_is_set_beside_a_value_from_this_run(small_run):
+    from ioreport.findings import comparison_rows
+
+    _, found = small_run
+    rows = comparison_rows(found, "china_052020")
+    assert len(rows) >= 15
+    assert [r["finding"] for r in rows if r["this run"] == "n/a"] == []

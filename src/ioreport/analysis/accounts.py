@@ -50,6 +50,7 @@ def profile_summary(users: pl.LazyFrame) -> dict:
             median_following=pl.col("following_count").median(),
             share_no_bio=pl.col("user_profile_description").is_null().mean(),
             hashed_accounts=pl.col(IS_HASHED).sum(),
+            median_creation_date=pl.col("account_creation_date").median().dt.date(),
         )
         .collect()
         .row(0, named=True)

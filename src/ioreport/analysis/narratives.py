@@ -194,6 +194,17 @@ def topic_shares(tagged: pl.DataFrame) -> dict:
     return {"topic_shares": shares, "untagged_share": untagged}
 
 
+def pair_union_shares(tagged: pl.DataFrame) -> dict[str, float]:
+    """Share of tweets on either topic of each pair ("a+b"), each tweet once: SIO's "coronavirus, Hong Kong,
+    or both"."""
+    topics = sorted(topic_columns(tagged))
+    pairs = [(a, b) for i, a in enumerate(topics) for b in topics[i + 1 :]]
+    if not pairs:
+        return {}
+    row = tagged.select((pl.col(a) | pl.col(b)).mean().alias(f"{a}+{b}") for a, b in pairs).row(0, named=True)
+    return dict(row)
+
+
 def topic_overlap(tagged: pl.DataFrame) -> pl.DataFrame:
     """Tweets carrying both the row's and the column's topic; the diagonal is each topic's total."""
     topics = topic_columns(tagged)
