@@ -10,6 +10,7 @@ run_dir = ""  # where findings, figures and tables go; empty for runs/default
 # %%
 import altair as alt
 
+from ioreport import theme
 from ioreport.analysis import accounts
 from ioreport.context import open_run
 
@@ -51,16 +52,10 @@ run.table(batches, "creation-batches")
 #| label: fig-followers
 #| fig-cap: "Share of accounts by follower and following count."
 run.figure(
-    alt.Chart(accounts.follow_distributions(users))
-    .mark_bar()
-    .encode(
-        x=alt.X("bucket:N", sort=None, title=None),
-        y=alt.Y("share:Q", title="Share of accounts", axis=alt.Axis(format="%")),
-        color=alt.Color("count:N", title=None),
-        xOffset="count:N",
-        tooltip=["count:N", "bucket:N", "accounts:Q", alt.Tooltip("share:Q", format=".1%")],
-    )
-    .properties(title="Followers and following"),
+    theme.bucket_shares(
+        accounts.follow_distributions(users), "count", "accounts",
+        title="Followers and following", x_title=None, y_title="Share of accounts",
+    ),
     "followers",
 )
 

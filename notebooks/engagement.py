@@ -9,8 +9,7 @@ params_path = ""  # run parameters (YAML file); empty for the synthetic default
 run_dir = ""  # where findings, figures and tables go; empty for runs/default
 
 # %%
-import altair as alt
-
+from ioreport import theme
 from ioreport.analysis import engagement
 from ioreport.context import open_run
 
@@ -24,16 +23,11 @@ summary
 #| label: fig-engagement-distribution
 #| fig-cap: "Share of tweets by engagement count. Almost every tweet drew nothing."
 run.figure(
-    alt.Chart(engagement.count_distribution(tweets))
-    .mark_bar()
-    .encode(
-        x=alt.X("bucket:N", sort=None, title="Count on a tweet"),
-        y=alt.Y("share:Q", title="Share of tweets", axis=alt.Axis(format="%")),
-        color=alt.Color("metric:N", title=None),
-        xOffset="metric:N",
-        tooltip=["metric:N", "bucket:N", "tweets:Q", alt.Tooltip("share:Q", format=".2%")],
-    )
-    .properties(title="Likes, retweets, replies and quotes per tweet"),
+    theme.bucket_shares(
+        engagement.count_distribution(tweets), "metric", "tweets",
+        title="Likes, retweets, replies and quotes per tweet", x_title="Count on a tweet",
+        y_title="Share of tweets",
+    ),
     "distribution",
 )
 

@@ -118,17 +118,24 @@ def _resolve_tweets(patterns: list[Path], base: Path, source: Path) -> list[Path
     return files
 
 
-def load_params(path: str | Path) -> RunParams:
-    """Read and validate a parameters file; relative paths are relative to it."""
+def read_yaml_mapping(path: str | Path, what: str) -> dict:
+    """A YAML file that must hold a non-empty mapping; every problem named with the file."""
     source = Path(path).resolve()
     if not source.is_file():
-        raise InputError(f"parameters file not found: {source}")
+        raise InputError(f"{what} file not found: {source}")
     try:
         raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise InputError(f"{source}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise InputError(f"{source}: expected a mapping of parameters, got {type(raw).__name__}")
+    if not isinstance(raw, dict) or not raw:
+        raise InputError(f"{source}: expected a mapping of {what}, got {type(raw).__name__}")
+    return raw
+
+
+def load_params(path: str | Path) -> RunParams:
+    """Read and validate a parameters file; relative paths are relative to it."""
+    source = Path(path).resolve()
+    raw = read_yaml_mapping(source, "parameters")
     try:
         params = RunParams.model_validate(raw)
     except ValidationError as exc:

@@ -64,3 +64,18 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
 def to_png(chart: alt.TopLevelMixin) -> bytes:
     enable()
     return vl_convert.vegalite_to_png(chart.to_dict(), scale=PNG_SCALE)
+
+
+def bucket_shares(frame, group: str, count: str, title: str, x_title: str | None, y_title: str) -> alt.Chart:
+    """Side-by-side bars of a share per count bucket, one colour per group (e.g. likes vs retweets)."""
+    return (
+        alt.Chart(frame, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("bucket:N", sort=None, title=x_title, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("share:Q", title=y_title, axis=alt.Axis(format="%")),
+            color=alt.Color(f"{group}:N", title=None),
+            xOffset=f"{group}:N",
+            tooltip=[f"{group}:N", "bucket:N", f"{count}:Q", alt.Tooltip("share:Q", format=".2%")],
+        )
+    )

@@ -25,9 +25,9 @@ import jieba
 import numpy as np
 import opencc
 import polars as pl
-import yaml
 
 from ioreport.errors import InputError
+from ioreport.params import read_yaml_mapping
 from ioreport.schema import TWEET_TIMESTAMP
 
 Lexicon = dict[str, list[str]]  # topic -> keywords and /regular expressions/
@@ -74,14 +74,7 @@ MAP_ITERATIONS = 2000
 def load_lexicon(path: str | Path) -> Lexicon:
     """A topics file: a mapping of topic to a list of keywords and /regular expressions/, validated."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"topics file not found: {path}")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict) or not raw:
-        raise InputError(f"{path}: expected a mapping of topic to a list of keywords")
+    raw = read_yaml_mapping(path, "topics")
     lexicon: Lexicon = {}
     for topic, entries in raw.items():
         where = f"{path}: topic {topic!r}"
