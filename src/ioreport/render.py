@@ -366,7 +366,7 @@ def _png_image(png_base64: str, cell: LabelledCell) -> str:
 # The mime types shown, in order of preference, each with the markdown that shows it. The SVG is
 # vl-convert's and the HTML our own table helper's (its text already escaped): both are trusted.
 _MIME_RENDERERS: tuple[tuple[str, Callable[[str, LabelledCell], str]], ...] = (
-    ("image/svg+xml", lambda svg, cell: _raw_html_block(_scope_svg_ids(svg, cell.label))),
+    ("image/svg+xml", lambda svg, cell: _raw_html_block(scope_svg_ids(svg, cell.label))),
     ("image/png", lambda png, cell: _raw_html_block(_png_image(png, cell))),
     ("text/html", lambda markup, _: _raw_html_block(markup)),
     ("text/markdown", lambda markdown, _: markdown),
@@ -374,7 +374,7 @@ _MIME_RENDERERS: tuple[tuple[str, Callable[[str, LabelledCell], str]], ...] = (
 )
 
 
-def _scope_svg_ids(svg: str, scope: str) -> str:
+def scope_svg_ids(svg: str, scope: str) -> str:
     """Prefix the SVG's internal ids with `scope`.
 
     vl-convert numbers clip paths and gradients per process (`clip1`, `gradient_0`), so charts from

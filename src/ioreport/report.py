@@ -91,7 +91,7 @@ def _report_text(stage: Path) -> str:
     return "".join(parts)
 
 
-def _font_css(text: str) -> str:
+def font_css(text: str) -> str:
     """@font-face for the CJK subset the report uses: Chinese renders without system fonts."""
     wanted = sorted({ch for ch in text if ord(ch) > 0x2E7F})
     if not wanted:
@@ -133,7 +133,7 @@ def stage(
     (stage_dir / "_variables.yml").write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
     )
-    (stage_dir / "fonts.css").write_text(_font_css(_report_text(stage_dir)), encoding="utf-8")
+    (stage_dir / "fonts.css").write_text(font_css(_report_text(stage_dir)), encoding="utf-8")
     return stage_dir
 
 
