@@ -83,5 +83,53 @@ def ingest(params: Annotated[Path, typer.Argument(help="Run parameters (YAML).")
     console.print(f"quarantine: {data.quarantine}", markup=False)
 
 
+@app.command()
+def diff(
+    run_a: Annotated[Path, typer.Argument(help="The old run directory.")],
+    run_b: Annotated[Path, typer.Argument(help="The new run directory.")],
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the diff as an HTML page.")] = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when the results differ, like `git diff --exit-code`.")
+    ] = False,
+) -> None:
+    """What changed between two runs: findings, notebook outputs, figures, tables, and the
+    manifest entries (parameters, inputs, commit, packages) that may explain it."""
+    from ioreport.compare import load_run
+    from ioreport.diff import diff_runs, print_diff, render_diff_html
+
+    try:
+        changes = diff_runs(load_run(run_a), load_run(run_b))
+    except InputError as exc:
+        _fail(str(exc))
+    print_diff(changes, Console(highlight=False))
+    if html:
+        _write_page(html, render_diff_html(changes))
+    if exit_code and changes.results_changed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def compare(
+    runs: Annotated[list[Path], typer.Argument(help="Run directories, one column each.")],
+    out: Annotated[Path, typer.Option(help="HTML file to write.")],
+) -> None:
+    """Set runs side by side in one self-contained HTML page: key findings, posting rhythm, topics."""
+    from ioreport.compare import compare_runs, load_run
+
+    try:
+        page = compare_runs([load_run(path) for path in runs])
+    except InputError as exc:
+        _fail(str(exc))
+    _write_page(out, page)
+
+
+def _write_page(path: Path, page: str) -> None:
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror}")
+    console.print(f"wrote {path}", markup=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
