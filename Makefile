@@ -26,6 +26,7 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check src tests notebooks bench
+	$(BIN)/ruff format --check src tests notebooks bench
 	$(BIN)/python -m ioreport.notebook_hygiene
 
 bench: setup
@@ -33,7 +34,7 @@ bench: setup
 
 lab: setup
 	$(BIN)/python -m pip install --quiet "jupyterlab==4.6.6"
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 # Re-pin every dependency after changing pyproject.toml (writes requirements.lock).
 lock:

@@ -53,8 +53,12 @@ run.table(batches, "creation-batches")
 #| fig-cap: "Share of accounts by follower and following count."
 run.figure(
     theme.bucket_shares(
-        accounts.follow_distributions(users), "count", "accounts",
-        title="Followers and following", x_title=None, y_title="Share of accounts",
+        accounts.follow_distributions(users),
+        "count",
+        "accounts",
+        title="Followers and following",
+        x_title=None,
+        y_title="Share of accounts",
     ),
     "followers",
 )

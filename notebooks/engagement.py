@@ -24,8 +24,11 @@ summary
 #| fig-cap: "Share of tweets by engagement count. Almost every tweet drew nothing."
 run.figure(
     theme.bucket_shares(
-        engagement.count_distribution(tweets), "metric", "tweets",
-        title="Likes, retweets, replies and quotes per tweet", x_title="Count on a tweet",
+        engagement.count_distribution(tweets),
+        "metric",
+        "tweets",
+        title="Likes, retweets, replies and quotes per tweet",
+        x_title="Count on a tweet",
         y_title="Share of tweets",
     ),
     "distribution",

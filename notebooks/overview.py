@@ -39,7 +39,10 @@ run.figure(
 #| label: tbl-tweet-languages
 #| tbl-cap: "Tweet languages as Twitter labelled them."
 tweet_languages = overview.share_table(tweets, "tweet_language", "language", top=12)
-run.record("overview", {"tweet_languages": dict(zip(tweet_languages["language"], tweet_languages["rows"], strict=True))})
+run.record(
+    "overview",
+    {"tweet_languages": dict(zip(tweet_languages["language"], tweet_languages["rows"], strict=True))},
+)
 run.table(tweet_languages, "tweet-languages")
 
 # %%
