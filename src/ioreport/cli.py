@@ -25,9 +25,8 @@ def _fail(message: str, code: int = 2) -> None:
 def run(
     params: Annotated[Path, typer.Argument(help="Run parameters (YAML).")] = DEFAULT_PARAMS,
     out: Annotated[Path, typer.Option(help="Run directory to write.")] = DEFAULT_RUN_DIR,
-    force: Annotated[
-        bool, typer.Option(help="Re-execute every notebook, even those a rerun could reuse.")
-    ] = False,
+    force: Annotated[bool, typer.Option(help="Re-execute every notebook, even reusable ones.")] = False,
+    pdf: Annotated[bool, typer.Option(help="Also print the report to report.pdf (needs Chromium).")] = False,
 ) -> None:
     """Ingest a dataset, execute every notebook and render the report into OUT.
 
@@ -36,7 +35,9 @@ def run(
     from ioreport.runner import run as run_pipeline
 
     try:
-        result = run_pipeline(params, out, progress=lambda msg: console.print(msg, markup=False), force=force)
+        result = run_pipeline(
+            params, out, progress=lambda msg: console.print(msg, markup=False), force=force, pdf=pdf
+        )
     except InputError as exc:
         _fail(str(exc))
     for status in result.failed:

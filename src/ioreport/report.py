@@ -13,6 +13,8 @@ import base64
 import io
 import re
 import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import yaml
 from fontTools import subset
 
 from ioreport import findings as findings_module
+from ioreport.errors import InputError
 from ioreport.paths import REPORTS_DIR
 from ioreport.render import render_report
 from ioreport.theme import FONT_FAMILY, FONT_FILE
@@ -148,3 +151,43 @@ def build(
     """Stage and render run_dir/index.html; returns the engine that rendered it."""
     stage_dir = stage(run_dir, statuses, results, sources, provenance)
     return render_report(stage_dir, run_dir / REPORT_FILE, profiles)
+
+
+PDF_FILE = "report.pdf"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def pdf_engine() -> str | None:
+    """A headless browser to print the report with (its print stylesheet applies), if the machine has one."""
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def print_pdf(html_file: Path, pdf_file: Path) -> Path:
+    engine = pdf_engine()
+    if engine is None:
+        raise InputError(
+            "no PDF engine: install Chromium (Debian: apt-get install chromium) to print the report"
+        )
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                engine,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={pdf_file}",
+                html_file.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    if not pdf_file.exists() or pdf_file.stat().st_size == 0:
+        raise InputError(f"{engine} did not print {html_file}")
+    return pdf_file

@@ -191,9 +191,14 @@ def _write_manifest(
 
 
 def run(
-    params_path: Path, run_dir: Path, progress: Callable[[str], None] = print, force: bool = False
+    params_path: Path,
+    run_dir: Path,
+    progress: Callable[[str], None] = print,
+    force: bool = False,
+    pdf: bool = False,
 ) -> RunResult:
-    """Run every section; with `force`, re-execute even the sections whose inputs did not change."""
+    """Run every section; with `force`, re-execute even the sections whose inputs did not change;
+    with `pdf`, also print the report to PDF."""
     params_path = Path(params_path).resolve()
     params = load_params(params_path)
     run_dir = Path(run_dir).resolve()
@@ -240,6 +245,8 @@ def run(
     }
     sources = {s.notebook: s.source for s in SECTIONS}
     engine = report.build(run_dir, statuses, results, sources, profiles, provenance)
+    if pdf:
+        report.print_pdf(run_dir / report.REPORT_FILE, run_dir / report.PDF_FILE)
     timings["report"] = time.perf_counter() - started
     result = RunResult(run_dir, statuses, engine, timings)
     _write_manifest(run_dir, params_path, params, data, result)
