@@ -12,6 +12,7 @@ import numpy as np
 
 from ioreport.synthetic.interactions import Kind
 from ioreport.synthetic.network import SHORT_CODE_RANGE, Network, iso, pick, share
+from ioreport.synthetic.repurposed import apply_scripted
 
 TOP_HASHTAGS = 20
 HASHTAG_SLOTS = 3
@@ -71,6 +72,8 @@ def plant_topics(net: Network, rng: np.random.Generator) -> Topics:
     topic = np.zeros(len(day), dtype=np.int8)
     for k in range(mix.shape[1] - 1):
         topic += u >= cumulative[:, k]
+    # Scripted tweets (former lives of repurposed accounts, decoys) are on no narrative.
+    topic[net.timeline.scripted >= 0] = net.preset.topic_names().index(net.preset.content.untagged_topic)
     topics = Topics(topic=topic)
     _record_topics(net, topics)
     return topics
@@ -135,6 +138,7 @@ def plant_text(net: Network, rng: np.random.Generator) -> Text:
     text.language[(u >= BLANK_LANGUAGE_SHARE) & (u < BLANK_LANGUAGE_SHARE + UNDETERMINED_LANGUAGE_SHARE)] = (
         languages.index("und")
     )
+    apply_scripted(net, text)
     _record_text(net, text)
     return text
 

@@ -45,6 +45,7 @@ def plant_interactions(net: Network, rng: np.random.Generator) -> Interactions:
     kind = rng.choice(
         len(Kind), size=n, p=[1 - others, preset.retweet_share, preset.reply_share, preset.quote_share]
     )
+    kind[net.timeline.scripted >= 0] = Kind.ORIGINAL  # their words are written whole, by the repurposing step
     target_tweet = _archive_targets(net, kind.astype(np.int8), rng)
     external = [net.account_hash(f"external:{j}") for j in range(net.count(preset.external_accounts))]
     interactions = Interactions(
@@ -64,12 +65,13 @@ def _archive_targets(net: Network, kind: np.ndarray, rng: np.random.Generator) -
     """Which retweets, replies and quotes point at an earlier archive tweet, and which one."""
     topic = net.topics.topic
     target = np.full(len(kind), -1, dtype=np.int32)
-    original = kind == Kind.ORIGINAL
+    ordinary = net.timeline.scripted < 0  # nobody passes on or answers a scripted tweet
+    original = (kind == Kind.ORIGINAL) & ordinary
     # Retweets and quotes pass on an original on their own topic; replies answer any non-retweet.
     groups = [
         (kind == Kind.RETWEET, original, True, IN_ARCHIVE_SHARE["retweet"]),
         (kind == Kind.QUOTE, original, True, IN_ARCHIVE_SHARE["quote"]),
-        (kind == Kind.REPLY, kind != Kind.RETWEET, False, IN_ARCHIVE_SHARE["reply"]),
+        (kind == Kind.REPLY, (kind != Kind.RETWEET) & ordinary, False, IN_ARCHIVE_SHARE["reply"]),
     ]
     for members, candidates, same_topic, in_archive in groups:
         scopes = [topic == k for k in np.unique(topic)] if same_topic else [np.ones(len(kind), dtype=bool)]

@@ -17,8 +17,10 @@ from ioreport.synthetic.preset import Curve, NetworkPreset, Weighted
 if TYPE_CHECKING:
     from ioreport.synthetic.accounts import Accounts, Creation
     from ioreport.synthetic.content import Hostile, Text, Topics
+    from ioreport.synthetic.coordination import Coordination
     from ioreport.synthetic.engagement import Engagement
     from ioreport.synthetic.interactions import Interactions
+    from ioreport.synthetic.repurposed import Repurposed
     from ioreport.synthetic.timing import Timeline
 
 MS_PER_DAY = 86_400_000
@@ -87,11 +89,13 @@ class Network:
     truth: dict[str, dict[str, Any]] = field(default_factory=dict)
     accounts: Accounts = field(init=False)
     creation: Creation = field(init=False)
+    repurposed: Repurposed = field(init=False)
     timeline: Timeline = field(init=False)
     topics: Topics = field(init=False)
     interactions: Interactions = field(init=False)
     text: Text = field(init=False)
     hostile: Hostile = field(init=False)
+    coordination: Coordination = field(init=False)
     engagement: Engagement = field(init=False)
 
     @property

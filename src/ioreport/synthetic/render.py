@@ -61,6 +61,9 @@ class TweetRows:
         self.joiners = [s.joiner for s in content.scripts]
         self.geotags = dict(zip(net.text.geotagged.tolist(), net.text.coordinates.tolist(), strict=True))
         self.polls = set(net.text.polls.tolist())
+        # Tweet index -> the words the repurposing step wrote for it.
+        words = net.repurposed.tweets.text
+        self.scripted = {i: words[k] for i, k in enumerate(net.timeline.scripted.tolist()) if k >= 0}
         self.poll = " | ".join(content.poll_choices)
 
     def rows(self, start: int, stop: int) -> Iterator[tuple[str, ...]]:
@@ -148,7 +151,8 @@ class TweetRows:
             strict=True,
         ):
             pool = self.sentences[topic][script]
-            parts = [pool[a] + ("\n" if newline else self.joiners[script]) + pool[b] + tails[tail]]
+            words = pool[a] + ("\n" if newline else self.joiners[script]) + pool[b] + tails[tail]
+            parts = [self.scripted.get(i, words)]
             parts += ["#" + text.hashtag_names[h] for h in tags if h >= 0]
             if mention >= 0:
                 parts.append("@" + self.screen_names[mention])

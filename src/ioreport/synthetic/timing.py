@@ -21,13 +21,14 @@ class Timeline:
     hour: np.ndarray  # local hour
     utc_ms: np.ndarray
     tweetid: np.ndarray
+    scripted: np.ndarray  # index into `net.repurposed.tweets`, -1 for an ordinary tweet
 
     def __len__(self) -> int:
         return len(self.tweetid)
 
 
 def plant_tweet_times(net: Network, rng: np.random.Generator) -> Timeline:
-    account, day = _tweet_days(net, rng)
+    account, day, scripted = _tweet_days(net, rng)
     hours = np.array(net.preset.activity.weekday_hours)
     hour = rng.choice(24, size=len(day), p=hours / hours.sum())
     utc_ms = net.calendar.midnight_utc_ms()[day] + hour * MS_PER_HOUR + rng.integers(0, MS_PER_HOUR, len(day))
@@ -39,16 +40,19 @@ def plant_tweet_times(net: Network, rng: np.random.Generator) -> Timeline:
         hour=hour[order].astype(np.int8),
         utc_ms=utc_ms[order],
         tweetid=tweetid[order],
+        scripted=scripted[order],
     )
     _record_activity(net, timeline)
     return timeline
 
 
-def _tweet_days(net: Network, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Every account's first tweet, then the rest spread by the daily volume over the accounts active then."""
+def _tweet_days(net: Network, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every account's first tweet, the scripted tweets on their days, then the rest spread by the daily
+    volume over the accounts active then; with each tweet's scripted index (-1 if none)."""
     calendar = net.calendar
     first = net.creation.first_tweet_day
-    n_rest = net.n_tweets - len(first)
+    scripted = net.repurposed.tweets
+    n_rest = net.n_tweets - len(first) - len(scripted)
     by_first = np.argsort(first, kind="stable")
     active_on = np.searchsorted(first[by_first], np.arange(len(calendar)), side="right")
     weights = calendar.curve(net.preset.activity.volume) * _day_factor(net) * (active_on > 0)
@@ -58,7 +62,11 @@ def _tweet_days(net: Network, rng: np.random.Generator) -> tuple[np.ndarray, np.
     active = active_on[days]
     position = np.searchsorted(cumulative, rng.random(n_rest) * cumulative[active - 1], side="right")
     rest_accounts = by_first[np.minimum(position, active - 1)]
-    return np.concatenate([np.arange(len(first)), rest_accounts]), np.concatenate([first, days])
+    return (
+        np.concatenate([np.arange(len(first)), scripted.account, rest_accounts]),
+        np.concatenate([first, scripted.day, days]),
+        np.concatenate([np.full(len(first), -1), np.arange(len(scripted)), np.full(n_rest, -1)]),
+    )
 
 
 def _day_factor(net: Network) -> np.ndarray:

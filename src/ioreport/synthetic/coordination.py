@@ -1,0 +1,402 @@
+"""Planting step for coordinated groups: accounts that retweet, post, paraphrase or hashtag in lockstep.
+
+Four kinds of group, each a handful of accounts from the creation batches: `co_retweet` (they retweet
+the same tweet within seconds, mostly one of a fellow member's), `co_tweet` (they post the same text,
+link included), `near_duplicate` (the same text, each with its own small edit: another ending) and
+`co_hashtag` (texts of their own carrying the same three hashtags). Each event of a group rewrites a run
+of consecutive tweets within one local hour into the members' tweets and squeezes them into a burst of
+seconds; one member sits each event out.
+
+Decoys make both parameters of a coordination network matter: one-off bursts of unrelated background
+accounts (co-activity of weight 1, which a minimum weight of 2 removes) and spread-out groups whose
+members repeat each other hours apart, on one day (which only a window of hours links).
+
+Runs after the hostile step and before engagement. It rewrites only tweets nothing else depends on: no
+account's first tweet, nothing retweeted, replied to or quoted, nothing scripted or otherwise planted,
+and none of old or repurposed accounts. A rewritten tweet keeps its local day and hour and its place in
+the file, so the activity and account truth hold; the steps whose arrays change record their truth again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ioreport.synthetic.accounts import Cohort
+from ioreport.synthetic.content import HASHTAG_SLOTS, _phrases, _record_text, _record_topics
+from ioreport.synthetic.interactions import Kind, _record_interactions
+from ioreport.synthetic.network import SHORT_CODE_RANGE, Network
+from ioreport.synthetic.repurposed import record_dormancy
+from ioreport.synthetic.timing import unique_snowflakes
+
+KINDS = ("co_retweet", "co_tweet", "near_duplicate", "co_hashtag")
+GROUPS_PER_KIND = 12  # at scale 1.0
+MIN_GROUPS_PER_KIND = 3  # so that even a small dataset tests recovery on several groups
+GROUP_SIZE = (5, 9)  # members, [low, high)
+EVENTS_PER_GROUP = 8
+BURST_MS = 15_000  # an event's tweets fall within this long after its first
+EVENT_HASHTAGS = 3  # a hashtag lockstep event's hashtags, from the topic with the most
+INCIDENTAL_BURSTS = 150  # per kind at scale 1.0: one-off co-activity of unrelated background accounts
+INCIDENTAL_SIZE = (2, 4)
+SPREAD_GROUPS = 3  # per kind at scale 1.0 (at least one): the same events, hours apart on one day
+RECENT_ORIGINALS = 500  # a retweet burst without a member's tweet to pass on takes one of these
+ACTIVE_DAYS = 60  # members start tweeting at least this long before the last day, leaving room for events
+
+
+@dataclass
+class Coordination:
+    groups: dict[str, list[np.ndarray]]  # kind -> the member accounts of each planted group
+    spread: dict[str, list[np.ndarray]]  # kind -> the member accounts of each spread-out decoy group
+
+
+class Slots:
+    """The tweets free to rewrite, and the runs of them that fall within one local hour."""
+
+    def __init__(self, net: Network, free: np.ndarray) -> None:
+        self.day = net.timeline.day
+        self.hour = net.timeline.hour
+        self.free = free
+        bucket = self.day.astype(np.int64) * 24 + self.hour
+        starts = free & np.r_[True, ~free[:-1] | (bucket[1:] != bucket[:-1])]
+        self.start = np.flatnonzero(starts)
+        self.length = np.diff(np.r_[np.cumsum(free)[self.start] - 1, free.sum()])
+
+    def burst(self, size: int, after_day: int, rng: np.random.Generator) -> np.ndarray | None:
+        """`size` consecutive free tweets within one hour of a day after `after_day`, taken."""
+        fits = np.flatnonzero((self.length >= size) & (self.day[self.start] > after_day))
+        if not len(fits):
+            return None
+        run = rng.choice(fits)
+        first = self.start[run] + rng.integers(0, self.length[run] - size + 1)
+        return self.take(np.arange(first, first + size))
+
+    def spread(self, size: int, after_day: int, rng: np.random.Generator) -> np.ndarray | None:
+        """Free tweets in `size` different hours of one day after `after_day`, one per hour, taken."""
+        free = np.flatnonzero(self.free & (self.day > after_day))
+        hours, first_of_hour = np.unique(self.day[free] * 24 + self.hour[free], return_index=True)
+        days, hours_per_day = np.unique(hours // 24, return_counts=True)
+        if not (hours_per_day >= size).any():
+            return None
+        day = rng.choice(days[hours_per_day >= size])
+        picked = rng.choice(np.flatnonzero(hours // 24 == day), size, replace=False)
+        return self.take(np.sort(free[first_of_hour[picked]]))
+
+    def take(self, positions: np.ndarray) -> np.ndarray:
+        """Mark tweets as used (no longer free to rewrite), splitting the runs they were in."""
+        for position in positions[self.free[positions]]:
+            run = np.searchsorted(self.start, position, side="right") - 1
+            start, length = self.start[run], self.length[run]
+            self.start = np.r_[self.start[:run], start, position + 1, self.start[run + 1 :]]
+            self.length = np.r_[
+                self.length[:run], position - start, start + length - position - 1, self.length[run + 1 :]
+            ]
+            kept = self.length > 0
+            self.start, self.length = self.start[kept], self.length[kept]
+        self.free[positions] = False
+        return positions
+
+
+def plant_coordination(net: Network, rng: np.random.Generator) -> Coordination:
+    slots = Slots(net, _rewritable(net))
+    members = _member_pools(net)
+    groups = {kind: _plant_groups(net, kind, slots, members["batch"], rng) for kind in KINDS}
+    for kind in KINDS:
+        _plant_incidental(net, kind, slots, members["background"], rng)
+    spread = {kind: _plant_spread(net, kind, slots, members["background"], rng) for kind in KINDS}
+    coordination = Coordination(groups=groups, spread=spread)
+    # The rewritten tweets changed kinds, topics, words and who sent them: record those truths again.
+    _record_interactions(net, net.interactions)
+    _record_topics(net, net.topics)
+    _record_text(net, net.text)
+    record_dormancy(net)
+    _record_coordination(net, coordination)
+    return coordination
+
+
+def _rewritable(net: Network) -> np.ndarray:
+    """Tweets no other planted truth depends on."""
+    timeline, interactions, text = net.timeline, net.interactions, net.text
+    free = timeline.scripted < 0
+    _, first_tweets = np.unique(timeline.account, return_index=True)  # the timeline is in time order
+    free[first_tweets] = False
+    free[interactions.target_tweet[interactions.target_tweet >= 0]] = False
+    free[[net.hostile.tweet, len(timeline) - 1, *text.geotagged, *text.polls]] = False
+    free &= ~_settled_accounts(net)[timeline.account]
+    return free
+
+
+def _settled_accounts(net: Network) -> np.ndarray:
+    """Accounts whose tweets stay theirs: old accounts, and the repurposed ones and their decoys."""
+    settled = net.accounts.cohort == Cohort.OLD
+    repurposed = net.repurposed
+    for accounts in (repurposed.accounts, *repurposed.decoys.values()):
+        settled[accounts] = True
+    return settled
+
+
+def _member_pools(net: Network) -> dict[str, np.ndarray]:
+    """Unused accounts that may join a group (a mask each): batch-created ones, and the background."""
+    cohort = net.accounts.cohort
+    started = net.creation.first_tweet_day < len(net.calendar) - ACTIVE_DAYS
+    open_accounts = started & ~_settled_accounts(net)
+    return {
+        "batch": open_accounts & (cohort == Cohort.BATCH),
+        "background": open_accounts & (cohort != Cohort.BATCH),
+    }
+
+
+def _draw(pool: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray | None:
+    """`size` accounts from the pool, no longer in it afterwards; None if it has too few."""
+    if pool.sum() < size:
+        return None
+    drawn = np.sort(rng.choice(np.flatnonzero(pool), size, replace=False))
+    pool[drawn] = False
+    return drawn
+
+
+def _plant_groups(
+    net: Network, kind: str, slots: Slots, pool: np.ndarray, rng: np.random.Generator
+) -> list[np.ndarray]:
+    """Groups of one kind, each a burst of its members, less one, at every event."""
+    groups = []
+    for _ in range(max(MIN_GROUPS_PER_KIND, net.count(GROUPS_PER_KIND))):
+        size = min(rng.integers(*GROUP_SIZE), _max_participants(net, kind) + 1)
+        group = _draw(pool, size, rng)
+        if group is None:
+            break
+        style = _group_style(net, kind, rng)
+        for _ in range(EVENTS_PER_GROUP):
+            absent = rng.integers(0, size)
+            _event(net, kind, slots, np.delete(group, absent), style, rng, source=group[absent], burst=True)
+        groups.append(group)
+    return groups
+
+
+def _plant_incidental(
+    net: Network, kind: str, slots: Slots, pool: np.ndarray, rng: np.random.Generator
+) -> None:
+    """One-off bursts of background accounts that have nothing else to do with each other."""
+    for _ in range(net.count(INCIDENTAL_BURSTS)):
+        accounts = _draw(pool, rng.integers(*INCIDENTAL_SIZE), rng)
+        if accounts is None:
+            return
+        _event(net, kind, slots, accounts, _group_style(net, kind, rng), rng, source=None, burst=True)
+
+
+def _plant_spread(
+    net: Network, kind: str, slots: Slots, pool: np.ndarray, rng: np.random.Generator
+) -> list[np.ndarray]:
+    """Decoy groups that repeat each other like a planted group, but hours apart."""
+    groups = []
+    for _ in range(net.count(SPREAD_GROUPS)):
+        group = _draw(pool, min(GROUP_SIZE[0], _max_participants(net, kind)), rng)
+        if group is None:
+            break
+        style = _group_style(net, kind, rng)
+        for _ in range(EVENTS_PER_GROUP):
+            _event(net, kind, slots, group, style, rng, source=None, burst=False)
+        groups.append(group)
+    return groups
+
+
+def _max_participants(net: Network, kind: str) -> int:
+    """Near-duplicate events give each participant a different ending; the others have no limit."""
+    return len(set(net.preset.content.tails)) if kind == "near_duplicate" else GROUP_SIZE[1]
+
+
+@dataclass(frozen=True)
+class Style:
+    """What a group's events have in common: topic and script, and for hashtag lockstep the hashtags."""
+
+    topic: int
+    script: int
+    hashtags: np.ndarray  # indices into the text's hashtag names that the group's events draw from
+
+
+def _group_style(net: Network, kind: str, rng: np.random.Generator) -> Style:
+    content = net.preset.content
+    names = net.text.hashtag_names
+    tagged = [k for k, t in enumerate(content.topics) if t.name != content.untagged_topic]
+    if kind == "co_hashtag":  # the topics with the most hashtags, so that events vary them
+        most = max(len({h.casefold() for h in content.topics[k].hashtags}) for k in tagged)
+        tagged = [k for k in tagged if len({h.casefold() for h in content.topics[k].hashtags}) == most]
+    topic = int(rng.choice(tagged))
+    scripts = np.array([s.weight for s in content.scripts])
+    return Style(
+        topic=topic,
+        script=int(rng.choice(len(scripts), p=scripts / scripts.sum())),
+        hashtags=np.array([names.index(h) for h in content.topics[topic].hashtags]),
+    )
+
+
+def _event(
+    net: Network,
+    kind: str,
+    slots: Slots,
+    accounts: np.ndarray,
+    style: Style,
+    rng: np.random.Generator,
+    source: int | None,
+    burst: bool,
+) -> None:
+    """One coordinated moment: the accounts' tweets placed (a burst, or hours apart) and rewritten."""
+    after_day = int(net.creation.first_tweet_day[accounts].max())  # every account already tweeting
+    place = slots.burst if burst else slots.spread
+    positions = place(len(accounts), after_day, rng)
+    if positions is None:
+        return
+    if kind == "co_retweet":
+        passed_on = _tweet_to_pass_on(net, positions[0], accounts, source, rng)
+        if passed_on is None:
+            return
+        slots.take(np.array([passed_on]))  # retweeted now, so no later event may rewrite it
+    if burst:
+        _squeeze(net, positions, rng)
+    net.timeline.account[positions] = rng.permutation(accounts)
+    _make_original(net, positions)
+    if kind == "co_retweet":
+        _retweet(net, positions, passed_on, rng)
+    elif kind == "co_hashtag":
+        _lockstep_hashtags(net, positions, style, rng)
+    else:
+        _same_words(net, positions, style, rng, vary_endings=kind == "near_duplicate")
+
+
+def _squeeze(net: Network, positions: np.ndarray, rng: np.random.Generator) -> None:
+    """Consecutive tweets moved to within BURST_MS after the first, keeping their order among all tweets."""
+    timeline = net.timeline
+    first, last = timeline.utc_ms[positions[0]], timeline.utc_ms[positions[-1]]
+    # Strictly before the last one's old time, so the tweet after the run stays after it.
+    reach = int(min(BURST_MS, last - first))
+    if reach <= len(positions):
+        return
+    later = positions[1:]
+    ms = first + np.sort(rng.choice(np.arange(1, reach), len(later), replace=False))
+    timeline.utc_ms[later] = ms
+    # New times fall between the run's old first and last, where only the run's own ids could clash.
+    run_ids = timeline.tweetid[positions[0] : positions[-1] + 1]
+    timeline.tweetid[later] = np.sort(unique_snowflakes(ms, rng, taken=run_ids))
+
+
+def _make_original(net: Network, positions: np.ndarray) -> None:
+    interactions = net.interactions
+    interactions.kind[positions] = Kind.ORIGINAL
+    interactions.target_tweet[positions] = -1
+    interactions.target_account[positions] = -1
+    interactions.target_tweetid[positions] = 0
+    interactions.blank_retweet_userid[positions] = False
+
+
+def _tweet_to_pass_on(
+    net: Network, before: int, accounts: np.ndarray, source: int | None, rng: np.random.Generator
+) -> int | None:
+    """An earlier plain original: the absent member's if it has one, else a recent one by anyone else."""
+    kind, account = net.interactions.kind[:before], net.timeline.account[:before]
+    plain = (kind == Kind.ORIGINAL) & (net.timeline.scripted[:before] < 0)
+    plain[[t for t in (net.hostile.tweet, *net.text.geotagged, *net.text.polls) if t < before]] = False
+    own = np.flatnonzero(plain & (account == source)) if source is not None else np.zeros(0, dtype=np.int64)
+    if len(own):
+        return int(rng.choice(own))
+    others = np.flatnonzero(plain & ~np.isin(account, accounts))[-RECENT_ORIGINALS:]
+    return int(rng.choice(others)) if len(others) else None
+
+
+def _retweet(net: Network, positions: np.ndarray, tweet: int, rng: np.random.Generator) -> None:
+    """Retweets of one archive tweet, repeating its topic, words, links and language."""
+    interactions, text = net.interactions, net.text
+    interactions.kind[positions] = Kind.RETWEET
+    interactions.target_tweet[positions] = tweet
+    interactions.target_account[positions] = net.timeline.account[tweet]
+    interactions.target_tweetid[positions] = net.timeline.tweetid[tweet]
+    interactions.blank_retweet_userid[positions] = (
+        rng.random(len(positions)) < net.preset.blank_retweet_userid_share
+    )
+    net.topics.topic[positions] = net.topics.topic[tweet]
+    # The words a retweet repeats, as the text step copies them.
+    for words in (
+        text.script,
+        text.phrase_a,
+        text.phrase_b,
+        text.newline,
+        text.tail,
+        text.hashtags,
+        text.url,
+        text.url_domain,
+        text.mention,
+        text.language,
+    ):
+        words[positions] = words[tweet]
+    _as_sent_by_members(net, positions, language=False)
+
+
+def _same_words(
+    net: Network, positions: np.ndarray, style: Style, rng: np.random.Generator, vary_endings: bool
+) -> None:
+    """One text for all (copy-paste, one link too), or with a different ending each (near-duplicates)."""
+    text, n = net.text, len(positions)
+    _on_topic(net, positions, style)
+    a, b = _phrases(net, np.array([style.topic]), np.array([style.script]), rng)
+    text.phrase_a[positions], text.phrase_b[positions] = a[0], b[0]
+    text.newline[positions] = False
+    text.hashtags[positions] = _some_hashtags(style, rng)
+    text.mention[positions] = -1
+    endings = np.unique(net.preset.content.tails, return_index=True)[1]
+    text.tail[positions] = rng.choice(endings, n if vary_endings else 1, replace=False)
+    text.url[positions] = 0 if vary_endings else rng.integers(*SHORT_CODE_RANGE)
+    text.url_domain[positions] = rng.integers(0, len(net.preset.content.url_domains))
+
+
+def _lockstep_hashtags(net: Network, positions: np.ndarray, style: Style, rng: np.random.Generator) -> None:
+    """Texts of their own on the group's topic, all carrying the same hashtags."""
+    text = net.text
+    _on_topic(net, positions, style)
+    topic = net.topics.topic[positions]
+    text.phrase_a[positions], text.phrase_b[positions] = _phrases(net, topic, text.script[positions], rng)
+    text.hashtags[positions] = style.hashtags[rng.choice(len(style.hashtags), EVENT_HASHTAGS, replace=False)]
+
+
+def _some_hashtags(style: Style, rng: np.random.Generator) -> np.ndarray:
+    """One or two of the topic's hashtags, in the HASHTAG_SLOTS columns (-1 empty)."""
+    tags = np.full(HASHTAG_SLOTS, -1)
+    count = rng.integers(1, 3)
+    tags[:count] = style.hashtags[rng.choice(len(style.hashtags), count, replace=False)]
+    return tags
+
+
+def _on_topic(net: Network, positions: np.ndarray, style: Style) -> None:
+    """The group's topic and script, in the members' own clients."""
+    net.topics.topic[positions] = style.topic
+    net.text.script[positions] = style.script
+    _as_sent_by_members(net, positions, language=True)
+
+
+def _as_sent_by_members(net: Network, positions: np.ndarray, language: bool) -> None:
+    """Each tweet from its new sender's client; in its script's language unless copied from a source."""
+    text = net.text
+    text.client[positions] = net.accounts.client[net.timeline.account[positions]]
+    if language:
+        codes = [text.languages.index(s.language) for s in net.preset.content.scripts]
+        text.language[positions] = np.array(codes, dtype=np.int8)[text.script[positions]]
+
+
+def _record_coordination(net: Network, coordination: Coordination) -> None:
+    def userids(groups: list[np.ndarray]) -> list[list[str]]:
+        return sorted(sorted(net.accounts.userid[a] for a in group) for group in groups)
+
+    net.record(
+        "coordination",
+        **{kind: userids(groups) for kind, groups in coordination.groups.items()},
+        spread_out={kind: userids(groups) for kind, groups in coordination.spread.items()},
+        params={
+            "groups_per_kind": max(MIN_GROUPS_PER_KIND, net.count(GROUPS_PER_KIND)),
+            "group_size": list(GROUP_SIZE),
+            "events_per_group": EVENTS_PER_GROUP,
+            "absent_per_event": 1,
+            "burst_seconds": BURST_MS / 1000,
+            "event_hashtags": EVENT_HASHTAGS,
+            "incidental_bursts_per_kind": net.count(INCIDENTAL_BURSTS),
+            "incidental_size": list(INCIDENTAL_SIZE),
+            "spread_groups_per_kind": net.count(SPREAD_GROUPS),
+        },
+    )
