@@ -18,11 +18,10 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
-import yaml
 
 from ioreport import schema
-from ioreport.errors import InputError
 from ioreport.analysis import narratives
+from ioreport.errors import InputError
 from ioreport.generate import TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
 from ioreport.params import load_params
 from ioreport.synthetic.ru import RU
