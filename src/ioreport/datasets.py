@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
-from ioreport.generate import TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
+from ioreport.generate import GENERATOR_VERSION, TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
 from ioreport.ingest import IngestResult, ingest
 from ioreport.params import RunParams
 
@@ -13,9 +14,11 @@ from ioreport.params import RunParams
 def ensure_synthetic(params: RunParams) -> tuple[list[Path], Path]:
     """The synthetic dataset's files, generated (deterministically) if not there yet."""
     assert params.synthetic is not None and params.synthetic_dir is not None
-    out = params.synthetic_dir
-    if not (out / TRUTH_FILE).exists():
-        spec = params.synthetic
+    out, spec = params.synthetic_dir, params.synthetic
+    wanted = {"network": spec.network, "seed": spec.seed, "scale": spec.scale, "version": GENERATOR_VERSION}
+    truth = out / TRUTH_FILE
+    # Regenerate when the files were made by another version of the generator (or never finished).
+    if not truth.exists() or json.loads(truth.read_text())["generator"] != wanted:
         generate(out, scale=spec.scale, seed=spec.seed, network=spec.network)
     return [out / TWEETS_FILE], out / USERS_FILE
 

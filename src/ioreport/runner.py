@@ -19,6 +19,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
 from ioreport import findings, report, section_cache
@@ -43,6 +44,12 @@ RECORDED_PACKAGES = (
     "jupytext",
     "pypandoc-binary",
 )
+
+
+class LocalKernelManager(AsyncKernelManager):
+    """Kernels talk over Unix sockets: nothing listens on a TCP port (and ipykernel does not warn)."""
+
+    transport = "ipc"
 
 
 @dataclass
@@ -125,6 +132,7 @@ def _execute(section: Section, params_path: Path, run_dir: Path) -> report.Secti
                 str(output),
                 parameters={"params_path": str(params_path), "run_dir": str(run_dir)},
                 kernel_name=KERNEL,
+                kernel_manager_class=LocalKernelManager,
                 language="python",
                 cwd=str(NOTEBOOKS_DIR),
                 progress_bar=False,
