@@ -85,6 +85,57 @@ def ingest(params: Annotated[Path, typer.Argument(help="Run parameters (YAML).")
 
 
 @app.command()
+def network(
+    params: Annotated[Path, typer.Argument(help="Run parameters (YAML).")],
+    out: Annotated[Path, typer.Option(help="Edges file: .csv (source,target,weight) or .graphml (Gephi).")],
+    network_type: Annotated[
+        str,
+        typer.Option("--type", help="co_retweet, co_tweet, near_duplicate, co_hashtag, co_link or co_reply."),
+    ] = "co_retweet",
+    window: Annotated[
+        float | None, typer.Option(help="Seconds within which two uses of an item link two accounts.")
+    ] = None,
+    min_weight: Annotated[int | None, typer.Option(help="Distinct shared items an edge needs.")] = None,
+    text_mode: Annotated[
+        str,
+        typer.Option(
+            help="Text normalisation for co_tweet and near_duplicate: default, or toolkit "
+            "(as coordination-network-toolkit's co-tweet)."
+        ),
+    ] = "default",
+) -> None:
+    """Write a coordination network's edges, and its evidence (OUT's name + .evidence.csv) beside them.
+
+    WINDOW and MIN_WEIGHT default to the report's for that type (60 s; 2 distinct items, 4 for co_hashtag).
+    """
+    from ioreport.analysis import coordination
+    from ioreport.analysis.coordination.export import write_network
+    from ioreport.datasets import load_data
+    from ioreport.params import load_params
+
+    if network_type not in coordination.NETWORK_TYPES:
+        _fail(f"unknown network type {network_type!r} (known: {', '.join(coordination.NETWORK_TYPES)})")
+    if text_mode not in coordination.TEXT_MODES:
+        _fail(f"unknown text mode {text_mode!r} (known: {', '.join(coordination.TEXT_MODES)})")
+    try:
+        data = load_data(load_params(params), progress=lambda msg: console.print(msg, markup=False))
+    except InputError as exc:
+        _fail(str(exc))
+    tweets = data.scan_tweets()
+    if tweets is None:
+        _fail(f"{params}: no tweets file, so no coordination network")
+    built = coordination.build_network(tweets, network_type, window, min_weight, text_mode=text_mode)
+    membership = coordination.communities(built.edges)
+    evidence = write_network(built, out, membership)
+    console.print(
+        f"{network_type} (window {built.window_seconds:g} s, min weight {built.min_weight}): "
+        f"{built.edges.height:,} edges between {built.accounts:,} accounts, "
+        f"{membership['community'].n_unique():,} communities; wrote {out} and {evidence}",
+        markup=False,
+    )
+
+
+@app.command()
 def diff(
     run_a: Annotated[Path, typer.Argument(help="The old run directory.")],
     run_b: Annotated[Path, typer.Argument(help="The new run directory.")],

@@ -7,7 +7,9 @@ truth.json is computed from the planted arrays, never by the analyses it tests.
 Its sections and the step that records each: `accounts` (accounts, creation),
 `activity` (timing), `narratives` (topics, text), `retweets` (interactions),
 `engagement`, `dataset` (timing, text, hostile, and the writer: row counts and
-the physical line of every malformed row), `forensics` (repurposed), `generator`. Shares are over valid
+the physical line of every malformed row), `forensics` (repurposed), `coordination`
+(coordination, which records again the truths of the tweets it rewrites: `retweets`, `narratives`,
+`dataset` and the dormant accounts of `forensics`), `generator`. Shares are over valid
 users-file rows or valid unique tweets, rounded to 6 decimals; dates YYYY-MM-DD.
 """
 
@@ -35,7 +37,7 @@ __all__ = ["TRUTH_FILE", "TWEETS_FILE", "USERS_FILE", "generate"]
 
 TRUTH_FILE = "truth.json"
 # Bump when the same (network, seed, scale) would write different files.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 # Below this the planted batches and outliers no longer fit among the accounts and tweets.
 MIN_SCALE = 0.01
 # One child random generator per step, spawned in this order. New steps go at the end,

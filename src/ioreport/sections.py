@@ -33,6 +33,7 @@ SECTIONS: tuple[Section, ...] = (
         "activity", "Posting rhythm", needs_tweets=True, parameters=("timezone", "holidays", "working_hours")
     ),
     Section("narratives", "Narratives", needs_tweets=True, parameters=("timezone", "topics")),
+    Section("coordination", "Coordination", needs_tweets=True, parameters=("topics",)),
     Section("forensics", "Account forensics", needs_tweets=True, parameters=("timezone",)),
     Section("engagement", "Engagement", needs_tweets=True, parameters=()),
     # Last: it sets this run's findings beside the published ones.

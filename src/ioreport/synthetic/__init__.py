@@ -1,8 +1,8 @@
 """The planting steps of the synthetic archive; `ioreport.generate` runs them.
 
 Each step (accounts, creation, repurposed accounts, timing, topics,
-interactions, text, hostile markup, engagement, malformed rows) adds its
-arrays to the `Network` and records what it planted in the truth, which the
-analyses' tests must recover.
+interactions, text, hostile markup, coordinated groups, engagement, malformed
+rows) adds its arrays to the `Network` and records what it planted in the
+truth, which the analyses' tests must recover.
 A network's specifics are data: a preset registered in `networks.PRESETS`.
 """

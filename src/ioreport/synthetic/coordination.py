@@ -47,6 +47,7 @@ ACTIVE_DAYS = 60  # members start tweeting at least this long before the last da
 @dataclass
 class Coordination:
     groups: dict[str, list[np.ndarray]]  # kind -> the member accounts of each planted group
+    events: dict[str, int]  # kind -> the events its groups were given (fewer only when tweets run out)
     spread: dict[str, list[np.ndarray]]  # kind -> the member accounts of each spread-out decoy group
 
 
@@ -100,11 +101,15 @@ class Slots:
 def plant_coordination(net: Network, rng: np.random.Generator) -> Coordination:
     slots = Slots(net, _rewritable(net))
     members = _member_pools(net)
-    groups = {kind: _plant_groups(net, kind, slots, members["batch"], rng) for kind in KINDS}
+    planted = {kind: _plant_groups(net, kind, slots, members["batch"], rng) for kind in KINDS}
     for kind in KINDS:
         _plant_incidental(net, kind, slots, members["background"], rng)
     spread = {kind: _plant_spread(net, kind, slots, members["background"], rng) for kind in KINDS}
-    coordination = Coordination(groups=groups, spread=spread)
+    coordination = Coordination(
+        groups={kind: groups for kind, (groups, _) in planted.items()},
+        events={kind: events for kind, (_, events) in planted.items()},
+        spread=spread,
+    )
     # The rewritten tweets changed kinds, topics, words and who sent them: record those truths again.
     _record_interactions(net, net.interactions)
     _record_topics(net, net.topics)
@@ -157,9 +162,9 @@ def _draw(pool: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray |
 
 def _plant_groups(
     net: Network, kind: str, slots: Slots, pool: np.ndarray, rng: np.random.Generator
-) -> list[np.ndarray]:
-    """Groups of one kind, each a burst of its members, less one, at every event."""
-    groups = []
+) -> tuple[list[np.ndarray], int]:
+    """Groups of one kind, each a burst of its members, less one, at every event; and the events placed."""
+    groups, events = [], 0
     for _ in range(max(MIN_GROUPS_PER_KIND, net.count(GROUPS_PER_KIND))):
         size = min(rng.integers(*GROUP_SIZE), _max_participants(net, kind) + 1)
         group = _draw(pool, size, rng)
@@ -168,9 +173,11 @@ def _plant_groups(
         style = _group_style(net, kind, rng)
         for _ in range(EVENTS_PER_GROUP):
             absent = rng.integers(0, size)
-            _event(net, kind, slots, np.delete(group, absent), style, rng, source=group[absent], burst=True)
+            events += _event(
+                net, kind, slots, np.delete(group, absent), style, rng, group[absent], burst=True
+            )
         groups.append(group)
-    return groups
+    return groups, events
 
 
 def _plant_incidental(
@@ -239,17 +246,19 @@ def _event(
     rng: np.random.Generator,
     source: int | None,
     burst: bool,
-) -> None:
-    """One coordinated moment: the accounts' tweets placed (a burst, or hours apart) and rewritten."""
+) -> bool:
+    """One coordinated moment: the accounts' tweets placed (a burst, or hours apart) and rewritten.
+
+    False when there is no room for it left (only ever on the smallest datasets)."""
     after_day = int(net.creation.first_tweet_day[accounts].max())  # every account already tweeting
     place = slots.burst if burst else slots.spread
     positions = place(len(accounts), after_day, rng)
     if positions is None:
-        return
+        return False
     if kind == "co_retweet":
         passed_on = _tweet_to_pass_on(net, positions[0], accounts, source, rng)
         if passed_on is None:
-            return
+            return False
         slots.take(np.array([passed_on]))  # retweeted now, so no later event may rewrite it
     if burst:
         _squeeze(net, positions, rng)
@@ -261,6 +270,7 @@ def _event(
         _lockstep_hashtags(net, positions, style, rng)
     else:
         _same_words(net, positions, style, rng, vary_endings=kind == "near_duplicate")
+    return True
 
 
 def _squeeze(net: Network, positions: np.ndarray, rng: np.random.Generator) -> None:
@@ -291,10 +301,15 @@ def _make_original(net: Network, positions: np.ndarray) -> None:
 def _tweet_to_pass_on(
     net: Network, before: int, accounts: np.ndarray, source: int | None, rng: np.random.Generator
 ) -> int | None:
-    """An earlier plain original: the absent member's if it has one, else a recent one by anyone else."""
-    kind, account = net.interactions.kind[:before], net.timeline.account[:before]
+    """An earlier plain original that none of the accounts retweeted yet: the absent member's if it has one,
+    else a recent one by anyone else."""
+    interactions = net.interactions
+    kind, account = interactions.kind[:before], net.timeline.account[:before]
     plain = (kind == Kind.ORIGINAL) & (net.timeline.scripted[:before] < 0)
     plain[[t for t in (net.hostile.tweet, *net.text.geotagged, *net.text.polls) if t < before]] = False
+    theirs = (interactions.kind == Kind.RETWEET) & np.isin(net.timeline.account, accounts)
+    retweeted = interactions.target_tweet[theirs]
+    plain[retweeted[(retweeted >= 0) & (retweeted < before)]] = False
     own = np.flatnonzero(plain & (account == source)) if source is not None else np.zeros(0, dtype=np.int64)
     if len(own):
         return int(rng.choice(own))
@@ -387,6 +402,7 @@ def _record_coordination(net: Network, coordination: Coordination) -> None:
     net.record(
         "coordination",
         **{kind: userids(groups) for kind, groups in coordination.groups.items()},
+        events_planted=coordination.events,
         spread_out={kind: userids(groups) for kind, groups in coordination.spread.items()},
         params={
             "groups_per_kind": max(MIN_GROUPS_PER_KIND, net.count(GROUPS_PER_KIND)),

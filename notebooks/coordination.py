@@ -1,0 +1,133 @@
+# %% [markdown]
+# # Coordination
+# Accounts that did the same thing within seconds of each other, again and again: retweeted the same
+# tweet (co-retweet), posted the same text (co-tweet) or nearly the same (near-duplicate), pushed the
+# same hashtags (co-hashtag), shared the same link (co-link) or answered the same tweet (co-reply).
+# In each network two accounts are linked by the distinct items they both used within its time window;
+# Leiden finds the communities, in each network and in all of them combined. Every link keeps its
+# evidence: the tweets behind it. Logic: `ioreport.analysis.coordination`.
+
+# %% tags=["parameters"]
+params_path = ""  # run parameters (YAML file); empty for the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty for runs/default
+
+# %%
+import altair as alt
+
+from ioreport import theme
+from ioreport.analysis import coordination, narratives
+from ioreport.analysis.coordination import figures, tables
+from ioreport.context import open_run
+from ioreport.paths import PARAMS_DIR
+
+TOP_CLUSTERS = 5  # the largest communities shown with their evidence
+ITEMS_PER_CLUSTER = 4
+
+run = open_run(params_path, run_dir, "coordination")
+tweets = run.tweets()
+networks = {kind: coordination.build_network(tweets, kind) for kind in coordination.NETWORK_TYPES}
+networks["combined"] = coordination.combine(list(networks.values()))
+memberships = {name: coordination.communities(network.edges) for name, network in networks.items()}
+run.record("coordination", {name: tables.summary(networks[name], memberships[name]) for name in networks})
+combined, members = networks["combined"], memberships["combined"]
+lexicon = narratives.load_lexicon(run.params.topics or PARAMS_DIR / "topics_prc.yaml")
+clusters = coordination.cluster_table(members, combined, tweets, lexicon)
+run.text(
+    f"{combined.accounts:,} accounts are linked in at least one network, in "
+    f"{members['community'].n_unique():,} communities of the combined network. Edges: "
+    + "; ".join(f"{name} {n.edges.height:,}" for name, n in networks.items() if name != "combined")
+    + "."
+)
+
+# %%
+#| label: tbl-coordination-networks
+#| tbl-cap: "The coordination networks: time window, minimum edge weight (distinct shared items), and what each found."
+run.table(tables.overview(networks, memberships), "networks")
+
+# %%
+#| label: fig-coordination-network
+#| fig-cap: "The 16 largest communities of the combined network, each laid out on its own, largest first, with the networks its members shared items in (copy: co-tweet); a line is an edge inside a community (thicker: more shared items). The eight largest are in colour."
+layout = figures.community_layout(combined.edges, members)
+labels = figures.cell_labels(layout.cells, clusters)
+x = alt.X("x:Q", axis=None, scale=alt.Scale(nice=False, zero=False))
+y = alt.Y("y:Q", axis=None, scale=alt.Scale(nice=False, zero=False))
+coloured = list(range(1, len(theme.PALETTE) + 1))
+colour = alt.Color("community:N", scale=alt.Scale(domain=coloured, range=theme.PALETTE), legend=None)
+label = alt.Chart(labels).mark_text(align="left", baseline="top", dx=4).encode(x=x, y=y)
+run.figure(
+    alt.layer(
+        alt.Chart(layout.lines)
+        .mark_rule(color=theme.MUTED, opacity=0.6)
+        .encode(x=x, y=y, x2="x2:Q", y2="y2:Q", strokeWidth=alt.StrokeWidth("weight:Q", legend=None)),
+        alt.Chart(layout.nodes)
+        .mark_circle(size=70, opacity=1, stroke="white", strokeWidth=0.8)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.condition(f"datum.community <= {len(coloured)}", colour, alt.value(theme.MUTED)),
+            tooltip=["userid:N", "community:Q"],
+        ),
+        label.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, fontWeight=600).encode(
+            text="title:N"
+        ),
+        label.mark_text(align="left", baseline="top", dx=4, dy=19, fontSize=9, color=theme.MUTED).encode(
+            text="networks:N"
+        ),
+    ).properties(
+        title="Coordinated communities (combined network)",
+        width=theme.CHART_WIDTH,
+        height=round(theme.CHART_WIDTH * layout.aspect),
+    ),
+    "network",
+)
+
+# %%
+#| label: fig-coordination-cluster-sizes
+#| fig-cap: "Communities by size (accounts), in each network and combined."
+run.figure(
+    alt.Chart(tables.size_distribution(memberships), title="Community sizes")
+    .mark_bar()
+    .encode(
+        x=alt.X("size:O", title="Accounts in the community", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("communities:Q", title="Communities", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("network:N", title=None, sort=list(networks)),
+        xOffset=alt.XOffset("network:N", sort=list(networks)),
+        tooltip=["network:N", "size:O", "communities:Q"],
+    ),
+    "cluster-sizes",
+)
+
+# %%
+#| label: tbl-coordination-clusters
+#| tbl-cap: "Communities of the combined network, largest first: members, what they shared (distinct items, tweets, networks), when, topics and top hashtags."
+run.table(tables.flat_clusters(clusters), "clusters")
+
+# %%
+#| label: tbl-coordination-evidence
+#| tbl-cap: "Evidence for the five largest communities: the items most of their members shared, with the tweets behind them and one of their texts."
+run.table(tables.cluster_evidence(members, combined, TOP_CLUSTERS, ITEMS_PER_CLUSTER), "evidence")
+
+# %% [markdown]
+# ## Amplification
+# Whose tweets the coordinated accounts passed on: each other's (an operation amplifying itself), other
+# accounts of the archive, or accounts outside it. The rest of the archive is shown for comparison.
+
+# %%
+#| label: fig-coordination-amplification
+#| fig-cap: "Whose tweets were retweeted, by the coordinated accounts (in any network) and by the other accounts of the archive."
+amplification = figures.amplification(tweets, members["userid"].to_list())
+run.record("coordination", {"amplification": tables.amplification_findings(amplification)})
+run.figure(
+    alt.Chart(amplification, title="Who retweets whom")
+    .mark_bar()
+    .encode(
+        y=alt.Y("retweeter:N", title=None, sort=list(figures.RETWEETED)),
+        x=alt.X("share:Q", title="Share of their retweets", axis=alt.Axis(format="%"), stack="normalize"),
+        color=alt.Color("retweeted:N", title="Retweeted", sort=list(figures.RETWEETED)),
+        order=alt.Order("order:Q"),
+        tooltip=["retweeter:N", "retweeted:N", "retweets:Q", alt.Tooltip("share:Q", format=".1%")],
+    )
+    .transform_calculate(order=f"indexof({list(figures.RETWEETED)}, datum.retweeted)")
+    .properties(height=90),
+    "amplification",
+)

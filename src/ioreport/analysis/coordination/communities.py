@@ -1,0 +1,135 @@
+"""Communities of coordinated accounts (Leiden), and what each one shared.
+
+Leiden (leidenalg on igraph) optimises the modularity of the weighted network from a fixed seed, on a
+graph built in a fixed order (accounts sorted, edges sorted), so a run gives the same communities every
+time. Communities are numbered from 1, largest first (ties: by their first member).
+"""
+
+from __future__ import annotations
+
+import igraph
+import leidenalg
+import polars as pl
+
+from ioreport.analysis import narratives
+from ioreport.analysis.coordination.networks import CoordinationNetwork
+
+LEIDEN_SEED = 20200611
+TOP_HASHTAGS = 3
+
+
+def account_graph(edges: pl.DataFrame, accounts: pl.Series | None = None) -> tuple[igraph.Graph, pl.Series]:
+    """The edges as an igraph graph whose vertices are the accounts (default: the edges'), sorted."""
+    if accounts is None:
+        accounts = pl.concat([edges["source"], edges["target"]]).unique()
+    accounts = accounts.sort()
+    index = {account: i for i, account in enumerate(accounts.to_list())}
+    ends = edges.select("source", "target").iter_rows()
+    return igraph.Graph(n=len(accounts), edges=[(index[s], index[t]) for s, t in ends]), accounts
+
+
+def communities(edges: pl.DataFrame, seed: int = LEIDEN_SEED) -> pl.DataFrame:
+    """userid, community: every account of the network in one community."""
+    if edges.is_empty():
+        return pl.DataFrame(schema={"userid": pl.String, "community": pl.Int64})
+    edges = edges.sort("source", "target")  # the same network gives the same graph, whatever its row order
+    graph, accounts = account_graph(edges)
+    partition = leidenalg.find_partition(
+        graph,
+        leidenalg.ModularityVertexPartition,
+        weights=edges["weight"].cast(pl.Float64).to_list(),
+        n_iterations=-1,  # until no move improves it
+        seed=seed,
+    )
+    found = pl.DataFrame({"userid": accounts, "found": partition.membership})
+    ranks = (
+        found.group_by("found")
+        .agg(size=pl.len(), first=pl.col("userid").min())
+        .sort(["size", "first"], descending=[True, False])
+        .with_row_index("community", offset=1)
+    )
+    return (
+        found.join(ranks, on="found")
+        .select("userid", pl.col("community").cast(pl.Int64))
+        .sort("community", "userid")
+    )
+
+
+def member_lists(membership: pl.DataFrame) -> list[list[str]]:
+    """Communities as lists of userids: largest first, members sorted."""
+    grouped = membership.group_by("community", maintain_order=True).agg(pl.col("userid").sort())
+    return grouped["userid"].to_list()
+
+
+def within_communities(frame: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `frame` (edges or evidence) whose source and target share a community, with it."""
+    return (
+        frame.join(membership, left_on="source", right_on="userid")
+        .join(membership, left_on="target", right_on="userid", suffix="_target")
+        .filter(pl.col("community") == pl.col("community_target"))
+        .drop("community_target")
+    )
+
+
+def cluster_table(
+    membership: pl.DataFrame,
+    network: CoordinationNetwork,
+    tweets: pl.LazyFrame,
+    lexicon: narratives.Lexicon | None = None,
+) -> pl.DataFrame:
+    """Per community: size, members, what it shared (items, tweets, networks), when, topics, top hashtags."""
+    inside = within_communities(network.evidence, membership)
+    shared = inside.group_by("community").agg(
+        shared_items=pl.struct("network", "item").n_unique(),
+        tweets=pl.col("tweetids").explode().n_unique(),
+        networks=pl.col("network").unique().sort(),
+        first=pl.col("first").min(),
+        last=pl.col("last").max(),
+    )
+    tweet_communities = inside.select("community", tweetid=pl.col("tweetids")).explode("tweetid").unique()
+    table = (
+        membership.group_by("community")
+        .agg(size=pl.len(), members=pl.col("userid").sort())
+        .join(shared, on="community", how="left")
+        .join(_top_hashtags(tweet_communities, tweets), on="community", how="left")
+    )
+    if lexicon is not None:
+        table = table.join(_topics(tweet_communities, tweets, lexicon), on="community", how="left")
+    return table.sort("community")
+
+
+def _top_hashtags(tweet_communities: pl.DataFrame, tweets: pl.LazyFrame) -> pl.DataFrame:
+    hashtags = (
+        tweets.select("tweetid", "hashtags")
+        .join(tweet_communities.lazy(), on="tweetid")
+        .explode("hashtags")
+        .drop_nulls("hashtags")
+        .select("community", hashtag="#" + pl.col("hashtags").str.normalize("NFKC").str.to_lowercase())
+        .collect()
+    )
+    return _most_common(hashtags, "hashtag", "top_hashtags")
+
+
+def _topics(
+    tweet_communities: pl.DataFrame, tweets: pl.LazyFrame, lexicon: narratives.Lexicon
+) -> pl.DataFrame:
+    tagged = narratives.tag_topics(tweets.join(tweet_communities.lazy(), on="tweetid", how="semi"), lexicon)
+    topics = narratives.topic_columns(tagged)
+    flags = tagged.join(tweet_communities, on="tweetid").unpivot(
+        index="community", on=topics, variable_name="topic", value_name="carries"
+    )
+    return _most_common(flags.filter("carries"), "topic", "topics", limit=None)
+
+
+def _most_common(
+    frame: pl.DataFrame, value: str, name: str, limit: int | None = TOP_HASHTAGS
+) -> pl.DataFrame:
+    """Per community, its most frequent values (ties alphabetical), at most `limit` of them."""
+    values = pl.col(value) if limit is None else pl.col(value).head(limit)
+    return (
+        frame.group_by("community", value)
+        .len()
+        .sort(["community", "len", value], descending=[False, True, False])
+        .group_by("community", maintain_order=True)
+        .agg(values.alias(name))
+    )

@@ -1,0 +1,114 @@
+"""The coordination notebook's findings and tables (flat: a CSV cell holds no list)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ioreport.analysis.coordination.communities import member_lists, within_communities
+from ioreport.analysis.coordination.figures import COORDINATED, OTHERS
+from ioreport.analysis.coordination.networks import CoordinationNetwork
+
+LIST_SEPARATOR = ", "
+EXAMPLE_CHARS = 140
+
+
+def summary(network: CoordinationNetwork, membership: pl.DataFrame) -> dict:
+    """A network's findings: its parameters, size and communities (largest first, members sorted)."""
+    found = {
+        "edges": network.edges.height,
+        "accounts": network.accounts,
+        "communities": member_lists(membership),
+    }
+    if network.window_seconds is None:
+        return found
+    return {"window_seconds": network.window_seconds, "min_weight": network.min_weight, **found}
+
+
+def overview(networks: dict[str, CoordinationNetwork], memberships: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """One row per network: parameters, edges, accounts, communities and the largest one's size."""
+    rows = []
+    for name, network in networks.items():
+        sizes = memberships[name].group_by("community").len()["len"]
+        rows.append(
+            {
+                "network": name,
+                "window (s)": network.window_seconds,
+                "min weight": network.min_weight,
+                "edges": network.edges.height,
+                "accounts": network.accounts,
+                "communities": sizes.len(),
+                "largest": sizes.max() if sizes.len() else 0,
+            }
+        )
+    return pl.DataFrame(rows, schema_overrides={"window (s)": pl.Float64, "min weight": pl.Int64})
+
+
+def size_distribution(memberships: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """network, size, communities: how many communities of each size every network has."""
+    return pl.concat(
+        [
+            membership.group_by("community")
+            .len()
+            .group_by(size="len")
+            .agg(communities=pl.len())
+            .with_columns(network=pl.lit(name))
+            .select("network", pl.col("size").cast(pl.Int64), pl.col("communities").cast(pl.Int64))
+            for name, membership in memberships.items()
+            if not membership.is_empty()
+        ]
+    ).sort("network", "size")
+
+
+def flat_clusters(clusters: pl.DataFrame) -> pl.DataFrame:
+    """The cluster table with its lists joined into text."""
+    return clusters.with_columns(
+        pl.col(name).list.join(LIST_SEPARATOR)
+        for name, dtype in clusters.schema.items()
+        if dtype == pl.List(pl.String)
+    )
+
+
+def cluster_evidence(
+    membership: pl.DataFrame, network: CoordinationNetwork, communities: int, items: int
+) -> pl.DataFrame:
+    """For each of the largest communities, the items most of its members shared, with an example tweet.
+
+    community, network, item, accounts (members that used it with another member), tweets, first, last,
+    tweetids and one of the texts; item and text cut to EXAMPLE_CHARS.
+    """
+    inside = within_communities(network.evidence, membership.filter(pl.col("community") <= communities))
+    return (
+        inside.group_by("community", "network", "item")
+        .agg(
+            accounts=pl.col("source").append(pl.col("target")).n_unique(),
+            tweetids=pl.col("tweetids").explode().unique().sort(),
+            example=pl.col("texts").explode().first(),
+            first=pl.col("first").min(),
+            last=pl.col("last").max(),
+        )
+        .with_columns(tweets=pl.col("tweetids").list.len())
+        .sort(["community", "accounts", "first"], descending=[False, True, False])
+        .group_by("community", maintain_order=True)
+        .head(items)
+        .select(
+            "community",
+            "network",
+            pl.col("item").str.slice(0, EXAMPLE_CHARS),
+            "accounts",
+            "tweets",
+            "first",
+            "last",
+            pl.col("tweetids").cast(pl.List(pl.String)).list.join(" "),
+            pl.col("example").str.slice(0, EXAMPLE_CHARS),
+        )
+    )
+
+
+def amplification_findings(amplification: pl.DataFrame) -> dict:
+    """The share of each retweeter group's retweets that went to the coordinated accounts."""
+    to_coordinated = amplification.filter(pl.col("retweeted") == COORDINATED)
+    share = dict(to_coordinated.select("retweeter", "share").iter_rows())
+    return {
+        "share_of_coordinated_retweets_to_coordinated": share.get(COORDINATED, 0.0),
+        "share_of_other_retweets_to_coordinated": share.get(OTHERS, 0.0),
+    }
