@@ -29,8 +29,12 @@ lint: setup
 	$(BIN)/ruff format --check src tests notebooks bench
 	$(BIN)/python -m ioreport.notebook_hygiene
 
+# Benchmarks, not tests: generation, ingest, the whole run (cold and warm), and coordination
+# networks beside the reference coordination-network-toolkit (installed here only, not in the lock).
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python -m pip install --quiet "coordination-network-toolkit==1.5.2"
+	$(BIN)/python bench/coordination.py
 
 lab: setup
 	$(BIN)/python -m pip install --quiet "jupyterlab==4.6.6"
