@@ -18,6 +18,7 @@ def test_table_cells_read_as_a_researcher_expects():
         {
             "tweetid": [1216890635261159574],
             "tweets": [1234567],
+            "window_seconds": [60.0],
             "share": [0.2423],
             "tweet_timestamp": [dt.datetime(2020, 1, 14, 1, 11, 50, tzinfo=dt.UTC)],
             "tweet_text": ["x" * (TABLE_TEXT_CHARS + 50)],
@@ -25,7 +26,7 @@ def test_table_cells_read_as_a_researcher_expects():
     )
     table = html_table(frame)
     assert ">1216890635261159574<" in table  # ids are never formatted as quantities
-    assert ">1,234,567<" in table and ">24.2%<" in table
+    assert ">1,234,567<" in table and ">24.2%<" in table and ">60<" in table
     assert "2020-01-14 01:11:50 UTC" in table
     assert "x" * TABLE_TEXT_CHARS not in table and "…" in table
 

@@ -93,6 +93,8 @@ def format_cell(value: Any, column: str = "") -> str:
     if isinstance(value, float):
         if "share" in column:
             return f"{value:.1%}"
+        if value.is_integer():
+            return f"{int(value):,}"
         return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.0f}"
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S") + (" UTC" if value.tzinfo else "")
