@@ -57,7 +57,13 @@ run.figure(
     .mark_area(interpolate="step-after", opacity=0.9)
     .encode(
         x=alt.X("period:T", title="Week", axis=alt.Axis(format="%b %Y", labelAngle=0)),
-        y=alt.Y("share:Q", title="Share of topic tweets", stack="zero", axis=alt.Axis(format="%")),
+        y=alt.Y(
+            "share:Q",
+            title="Share of topic tweets",
+            stack="zero",
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, 1], nice=False),
+        ),
         color=alt.Color("topic:N", title=None, scale=topic_colours, sort=topics),
         tooltip=["period:T", "topic:N", "tweets:Q", alt.Tooltip("share:Q", format=".1%")],
     )
