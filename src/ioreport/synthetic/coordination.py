@@ -42,6 +42,7 @@ INCIDENTAL_SIZE = (2, 4)
 SPREAD_GROUPS = 3  # per kind at scale 1.0 (at least one): the same events, hours apart on one day
 RECENT_ORIGINALS = 500  # a retweet burst without a member's tweet to pass on takes one of these
 ACTIVE_DAYS = 60  # members start tweeting at least this long before the last day, leaving room for events
+BURST_SIZES = range(1, GROUP_SIZE[1])  # the tweets a burst may need: a group less its absent member, at most
 
 
 @dataclass
@@ -52,59 +53,115 @@ class Coordination:
 
 
 class Slots:
-    """The tweets free to rewrite, and the runs of them that fall within one local hour."""
+    """The tweets free to rewrite, and the runs of them that fall within one local hour.
+
+    Every query and update touches one hour's tweets or a per-hour tally, never the whole timeline: a scan
+    per event made planting quadratic in the scale. Runs are numbered in file order, as are the hours."""
 
     def __init__(self, net: Network, free: np.ndarray) -> None:
-        self.day = net.timeline.day
-        self.hour = net.timeline.hour
         self.free = free
-        bucket = self.day.astype(np.int64) * 24 + self.hour
-        starts = free & np.r_[True, ~free[:-1] | (bucket[1:] != bucket[:-1])]
-        self.start = np.flatnonzero(starts)
-        self.length = np.diff(np.r_[np.cumsum(free)[self.start] - 1, free.sum()])
+        self.hour_of = net.timeline.day.astype(np.int64) * 24 + net.timeline.hour
+        if (np.diff(self.hour_of) < 0).any():  # a zone without daylight saving keeps them in hour order
+            raise ValueError("coordination slots need the timeline in local-hour order")
+        n_hours = len(net.calendar) * 24
+        self.hour_start = np.searchsorted(self.hour_of, np.arange(n_hours + 1))  # an hour's tweets
+        starts = free & np.r_[True, ~free[:-1] | (self.hour_of[1:] != self.hour_of[:-1])]
+        start = np.flatnonzero(starts)
+        self.run_length = np.zeros(len(free), dtype=np.int64)  # at each run's first tweet, 0 elsewhere
+        self.run_length[start] = np.diff(np.r_[np.cumsum(free)[start] - 1, free.sum()])
+        # runs_fitting[s - 1, h]: runs of at least s tweets in hour h, for every burst size s.
+        self.runs_fitting = np.array(
+            [
+                np.bincount(self.hour_of[start[self.run_length[start] >= s]], minlength=n_hours)
+                for s in BURST_SIZES
+            ]
+        )
+        self.free_per_hour = np.bincount(self.hour_of[free], minlength=n_hours)
 
     def burst(self, size: int, after_day: int, rng: np.random.Generator) -> np.ndarray | None:
         """`size` consecutive free tweets within one hour of a day after `after_day`, taken."""
-        fits = np.flatnonzero((self.length >= size) & (self.day[self.start] > after_day))
-        if not len(fits):
+        first_hour = (after_day + 1) * 24
+        fitting = np.cumsum(self.runs_fitting[size - 1, first_hour:])
+        if not len(fitting) or not fitting[-1]:
             return None
-        run = rng.choice(fits)
-        first = self.start[run] + rng.integers(0, self.length[run] - size + 1)
+        run = rng.choice(int(fitting[-1]))  # the same draw as a choice among the fitting runs themselves
+        hour = np.searchsorted(fitting, run, side="right")
+        run_in_hour = run - (fitting[hour - 1] if hour else 0)
+        lo, hi = self.hour_start[first_hour + hour : first_hour + hour + 2]
+        start = lo + np.flatnonzero(self.run_length[lo:hi] >= size)[run_in_hour]
+        first = start + rng.integers(0, self.run_length[start] - size + 1)
         return self.take(np.arange(first, first + size))
 
     def spread(self, size: int, after_day: int, rng: np.random.Generator) -> np.ndarray | None:
         """Free tweets in `size` different hours of one day after `after_day`, one per hour, taken."""
-        free = np.flatnonzero(self.free & (self.day > after_day))
-        hours, first_of_hour = np.unique(self.day[free] * 24 + self.hour[free], return_index=True)
+        first_hour = (after_day + 1) * 24
+        hours = first_hour + np.flatnonzero(self.free_per_hour[first_hour:])
         days, hours_per_day = np.unique(hours // 24, return_counts=True)
         if not (hours_per_day >= size).any():
             return None
         day = rng.choice(days[hours_per_day >= size])
         picked = rng.choice(np.flatnonzero(hours // 24 == day), size, replace=False)
-        return self.take(np.sort(free[first_of_hour[picked]]))
+        return self.take(np.sort([self._first_free(hour) for hour in hours[picked]]))
 
     def take(self, positions: np.ndarray) -> np.ndarray:
         """Mark tweets as used (no longer free to rewrite), splitting the runs they were in."""
         for position in positions[self.free[positions]]:
-            run = np.searchsorted(self.start, position, side="right") - 1
-            start, length = self.start[run], self.length[run]
-            self.start = np.r_[self.start[:run], start, position + 1, self.start[run + 1 :]]
-            self.length = np.r_[
-                self.length[:run], position - start, start + length - position - 1, self.length[run + 1 :]
-            ]
-            kept = self.length > 0
-            self.start, self.length = self.start[kept], self.length[kept]
+            self._split_run(int(position))
+            self.free_per_hour[self.hour_of[position]] -= 1
         self.free[positions] = False
         return positions
+
+    def _first_free(self, hour: int) -> int:
+        lo, hi = self.hour_start[hour : hour + 2]
+        return int(lo + np.flatnonzero(self.free[lo:hi])[0])
+
+    def _split_run(self, position: int) -> None:
+        """The run holding a free tweet becomes the runs before and after it (either may be empty)."""
+        hour = self.hour_of[position]
+        lo = self.hour_start[hour]
+        start = int(lo + np.flatnonzero(self.run_length[lo : position + 1])[-1])  # the last run start so far
+        length = int(self.run_length[start])
+        before, after = position - start, start + length - position - 1
+        self.runs_fitting[: min(length, len(BURST_SIZES)), hour] -= 1
+        self.runs_fitting[: min(before, len(BURST_SIZES)), hour] += 1
+        self.runs_fitting[: min(after, len(BURST_SIZES)), hour] += 1
+        self.run_length[start] = before
+        if after:
+            self.run_length[position + 1] = after
+
+
+class Senders:
+    """Who sent each tweet, with each account's tweets at hand: events hand tweets to new senders, and
+    finding an account's tweets by a scan of the timeline per event made planting quadratic in the scale."""
+
+    def __init__(self, account: np.ndarray) -> None:
+        self.account = account  # the timeline's own array, kept current here
+        self._by_account = np.argsort(account, kind="stable")
+        self._sorted_accounts = account[self._by_account]
+        self._handed: dict[int, list[int]] = {}  # account -> tweets events gave it since
+
+    def hand(self, positions: np.ndarray, accounts: np.ndarray) -> None:
+        self.account[positions] = accounts
+        for position, account in zip(positions.tolist(), accounts.tolist(), strict=True):
+            self._handed.setdefault(account, []).append(position)
+
+    def tweets_of(self, accounts: np.ndarray) -> np.ndarray:
+        """The tweets the accounts sent, in file order."""
+        bounds = np.searchsorted(self._sorted_accounts, np.c_[accounts, np.add(accounts, 1)])
+        had = [self._by_account[lo:hi] for lo, hi in bounds]
+        handed = [np.array(self._handed.get(int(a), []), dtype=np.int64) for a in accounts]
+        candidates = np.unique(np.concatenate([*had, *handed]))
+        return candidates[np.isin(self.account[candidates], accounts)]  # less those handed on
 
 
 def plant_coordination(net: Network, rng: np.random.Generator) -> Coordination:
     slots = Slots(net, _rewritable(net))
+    senders = Senders(net.timeline.account)
     members = _member_pools(net)
-    planted = {kind: _plant_groups(net, kind, slots, members["batch"], rng) for kind in KINDS}
+    planted = {kind: _plant_groups(net, kind, slots, senders, members["batch"], rng) for kind in KINDS}
     for kind in KINDS:
-        _plant_incidental(net, kind, slots, members["background"], rng)
-    spread = {kind: _plant_spread(net, kind, slots, members["background"], rng) for kind in KINDS}
+        _plant_incidental(net, kind, slots, senders, members["background"], rng)
+    spread = {kind: _plant_spread(net, kind, slots, senders, members["background"], rng) for kind in KINDS}
     coordination = Coordination(
         groups={kind: groups for kind, (groups, _) in planted.items()},
         events={kind: events for kind, (_, events) in planted.items()},
@@ -161,7 +218,12 @@ def _draw(pool: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray |
 
 
 def _plant_groups(
-    net: Network, kind: str, slots: Slots, pool: np.ndarray, rng: np.random.Generator
+    net: Network,
+    kind: str,
+    slots: Slots,
+    senders: Senders,
+    pool: np.ndarray,
+    rng: np.random.Generator,
 ) -> tuple[list[np.ndarray], int]:
     """Groups of one kind, each a burst of its members, less one, at every event; and the events placed."""
     groups, events = [], 0
@@ -174,25 +236,36 @@ def _plant_groups(
         for _ in range(EVENTS_PER_GROUP):
             absent = rng.integers(0, size)
             events += _event(
-                net, kind, slots, np.delete(group, absent), style, rng, group[absent], burst=True
+                net, kind, slots, senders, np.delete(group, absent), style, rng, group[absent], burst=True
             )
         groups.append(group)
     return groups, events
 
 
 def _plant_incidental(
-    net: Network, kind: str, slots: Slots, pool: np.ndarray, rng: np.random.Generator
+    net: Network,
+    kind: str,
+    slots: Slots,
+    senders: Senders,
+    pool: np.ndarray,
+    rng: np.random.Generator,
 ) -> None:
     """One-off bursts of background accounts that have nothing else to do with each other."""
     for _ in range(net.count(INCIDENTAL_BURSTS)):
         accounts = _draw(pool, rng.integers(*INCIDENTAL_SIZE), rng)
         if accounts is None:
             return
-        _event(net, kind, slots, accounts, _group_style(net, kind, rng), rng, source=None, burst=True)
+        style = _group_style(net, kind, rng)
+        _event(net, kind, slots, senders, accounts, style, rng, source=None, burst=True)
 
 
 def _plant_spread(
-    net: Network, kind: str, slots: Slots, pool: np.ndarray, rng: np.random.Generator
+    net: Network,
+    kind: str,
+    slots: Slots,
+    senders: Senders,
+    pool: np.ndarray,
+    rng: np.random.Generator,
 ) -> list[np.ndarray]:
     """Decoy groups that repeat each other like a planted group, but hours apart."""
     groups = []
@@ -202,7 +275,7 @@ def _plant_spread(
             break
         style = _group_style(net, kind, rng)
         for _ in range(EVENTS_PER_GROUP):
-            _event(net, kind, slots, group, style, rng, source=None, burst=False)
+            _event(net, kind, slots, senders, group, style, rng, source=None, burst=False)
         groups.append(group)
     return groups
 
@@ -241,6 +314,7 @@ def _event(
     net: Network,
     kind: str,
     slots: Slots,
+    senders: Senders,
     accounts: np.ndarray,
     style: Style,
     rng: np.random.Generator,
@@ -256,13 +330,13 @@ def _event(
     if positions is None:
         return False
     if kind == "co_retweet":
-        passed_on = _tweet_to_pass_on(net, positions[0], accounts, source, rng)
+        passed_on = _tweet_to_pass_on(net, senders, positions[0], accounts, source, rng)
         if passed_on is None:
             return False
         slots.take(np.array([passed_on]))  # retweeted now, so no later event may rewrite it
     if burst:
         _squeeze(net, positions, rng)
-    net.timeline.account[positions] = rng.permutation(accounts)
+    senders.hand(positions, rng.permutation(accounts))
     _make_original(net, positions)
     if kind == "co_retweet":
         _retweet(net, positions, passed_on, rng)
@@ -299,22 +373,50 @@ def _make_original(net: Network, positions: np.ndarray) -> None:
 
 
 def _tweet_to_pass_on(
-    net: Network, before: int, accounts: np.ndarray, source: int | None, rng: np.random.Generator
+    net: Network,
+    senders: Senders,
+    before: int,
+    accounts: np.ndarray,
+    source: int | None,
+    rng: np.random.Generator,
 ) -> int | None:
     """An earlier plain original that none of the accounts retweeted yet: the absent member's if it has one,
     else a recent one by anyone else."""
     interactions = net.interactions
-    kind, account = interactions.kind[:before], net.timeline.account[:before]
-    plain = (kind == Kind.ORIGINAL) & (net.timeline.scripted[:before] < 0)
-    plain[[t for t in (net.hostile.tweet, *net.text.geotagged, *net.text.polls) if t < before]] = False
-    theirs = (interactions.kind == Kind.RETWEET) & np.isin(net.timeline.account, accounts)
-    retweeted = interactions.target_tweet[theirs]
-    plain[retweeted[(retweeted >= 0) & (retweeted < before)]] = False
-    own = np.flatnonzero(plain & (account == source)) if source is not None else np.zeros(0, dtype=np.int64)
-    if len(own):
-        return int(rng.choice(own))
-    others = np.flatnonzero(plain & ~np.isin(account, accounts))[-RECENT_ORIGINALS:]
+    theirs = senders.tweets_of(accounts)
+    retweeted = interactions.target_tweet[theirs[interactions.kind[theirs] == Kind.RETWEET]]
+    if source is not None:
+        own = senders.tweets_of(np.array([source]))
+        own = own[own < before]
+        own = own[_plain(net, own, retweeted)]
+        if len(own):
+            return int(rng.choice(own))
+    others = _recent_plain(net, before, accounts, retweeted)
     return int(rng.choice(others)) if len(others) else None
+
+
+def _plain(net: Network, tweets: np.ndarray, retweeted: np.ndarray) -> np.ndarray:
+    """Which of the tweets are plain originals (nothing scripted or otherwise planted) not yet retweeted."""
+    planted = [net.hostile.tweet, *net.text.geotagged, *net.text.polls]
+    return (
+        (net.interactions.kind[tweets] == Kind.ORIGINAL)
+        & (net.timeline.scripted[tweets] < 0)
+        & ~np.isin(tweets, planted)
+        & ~np.isin(tweets, retweeted)
+    )
+
+
+def _recent_plain(net: Network, before: int, accounts: np.ndarray, retweeted: np.ndarray) -> np.ndarray:
+    """The last RECENT_ORIGINALS plain originals before `before` by others than the accounts, oldest first.
+
+    Looks back in ever wider windows rather than at the whole timeline, which is what made it quadratic."""
+    found, count, end, width = [np.zeros(0, dtype=np.int64)], 0, before, 4 * RECENT_ORIGINALS
+    while end > 0 and count < RECENT_ORIGINALS:
+        window = np.arange(max(0, end - width), end)
+        by_others = ~np.isin(net.timeline.account[window], accounts)
+        found.insert(0, window[by_others & _plain(net, window, retweeted)])
+        count, end, width = count + len(found[0]), window[0], 2 * width
+    return np.concatenate(found)[-RECENT_ORIGINALS:]
 
 
 def _retweet(net: Network, positions: np.ndarray, tweet: int, rng: np.random.Generator) -> None:
