@@ -273,3 +273,8 @@ def test_notebook_runs_and_records_the_planted_findings(small_params, truth, tmp
     tables = {path.name for path in Path(run_dir / "tables").glob("*.csv")}
     expected = ("topic-shares", "topic-overlap", "top-hashtags", "top-terms", "top-mentions-domains")
     assert {f"narratives-{name}.csv" for name in expected} <= tables
+
+
+def test_normalise_handles_no_texts_and_empty_texts():
+    assert narratives.normalise([]) == []
+    assert narratives.normalise(["", "臺灣\nTaiwan"]) == ["", "台湾 taiwan"]

@@ -127,6 +127,8 @@ def fold_case(text: str) -> str:
 
 def normalise(texts: Sequence[str]) -> list[str]:
     """Texts as matched: whitespace collapsed, NFKC, case folded, traditional Chinese made simplified."""
+    if not texts:
+        return []
     # One call for all texts: OpenCC and NFKC are fast on one long string and slow per call.
     joined = LINE_BREAK.join(" ".join(text.split()) for text in texts)
     normalised = _to_simplified().convert(fold_case(joined)).split(LINE_BREAK)

@@ -82,12 +82,16 @@ def cluster_evidence(
         .agg(
             accounts=pl.col("source").append(pl.col("target")).n_unique(),
             tweetids=pl.col("tweetids").explode().unique().sort(),
-            example=pl.col("texts").explode().first(),
+            # The smallest text, not the first seen: group order is not stable between runs.
+            example=pl.col("texts").explode().drop_nulls().min(),
             first=pl.col("first").min(),
             last=pl.col("last").max(),
         )
         .with_columns(tweets=pl.col("tweetids").list.len())
-        .sort(["community", "accounts", "first"], descending=[False, True, False])
+        .sort(
+            ["community", "accounts", "first", "network", "item"],
+            descending=[False, True, False, False, False],
+        )
         .group_by("community", maintain_order=True)
         .head(items)
         .select(
