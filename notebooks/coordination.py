@@ -47,65 +47,78 @@ run.table(tables.overview(networks, memberships), "networks")
 # %%
 #| label: fig-coordination-network
 #| fig-cap: "The 16 largest communities of the combined network, each laid out on its own, largest first, with the networks its members shared items in (copy: co-tweet); a line is an edge inside a community (thicker: more shared items). The eight largest are in colour."
-layout = figures.community_layout(combined.edges, members)
-labels = figures.cell_labels(layout.cells, clusters)
-x = alt.X("x:Q", axis=None, scale=alt.Scale(nice=False, zero=False))
-y = alt.Y("y:Q", axis=None, scale=alt.Scale(nice=False, zero=False))
-coloured = list(range(1, len(theme.PALETTE) + 1))
-colour = alt.Color("community:N", scale=alt.Scale(domain=coloured, range=theme.PALETTE), legend=None)
-label = alt.Chart(labels).mark_text(align="left", baseline="top", dx=4).encode(x=x, y=y)
-run.figure(
-    alt.layer(
-        alt.Chart(layout.lines)
-        .mark_rule(color=theme.MUTED, opacity=0.6)
-        .encode(x=x, y=y, x2="x2:Q", y2="y2:Q", strokeWidth=alt.StrokeWidth("weight:Q", legend=None)),
-        alt.Chart(layout.nodes)
-        .mark_circle(size=70, opacity=1, stroke="white", strokeWidth=0.8)
-        .encode(
-            x=x,
-            y=y,
-            color=alt.condition(f"datum.community <= {len(coloured)}", colour, alt.value(theme.MUTED)),
-            tooltip=["userid:N", "community:Q"],
+NO_COMMUNITIES = "_No coordinated communities at these windows and minimum weights._"
+if members.height == 0:
+    run.text(NO_COMMUNITIES)
+else:
+    layout = figures.community_layout(combined.edges, members)
+    labels = figures.cell_labels(layout.cells, clusters)
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(nice=False, zero=False))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(nice=False, zero=False))
+    coloured = list(range(1, len(theme.PALETTE) + 1))
+    colour = alt.Color("community:N", scale=alt.Scale(domain=coloured, range=theme.PALETTE), legend=None)
+    label = alt.Chart(labels).mark_text(align="left", baseline="top", dx=4).encode(x=x, y=y)
+    run.figure(
+        alt.layer(
+            alt.Chart(layout.lines)
+            .mark_rule(color=theme.MUTED, opacity=0.6)
+            .encode(x=x, y=y, x2="x2:Q", y2="y2:Q", strokeWidth=alt.StrokeWidth("weight:Q", legend=None)),
+            alt.Chart(layout.nodes)
+            .mark_circle(size=70, opacity=1, stroke="white", strokeWidth=0.8)
+            .encode(
+                x=x,
+                y=y,
+                color=alt.condition(f"datum.community <= {len(coloured)}", colour, alt.value(theme.MUTED)),
+                tooltip=["userid:N", "community:Q"],
+            ),
+            label.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, fontWeight=600).encode(
+                text="title:N"
+            ),
+            label.mark_text(align="left", baseline="top", dx=4, dy=19, fontSize=9, color=theme.MUTED).encode(
+                text="networks:N"
+            ),
+        ).properties(
+            title="Coordinated communities (combined network)",
+            width=theme.CHART_WIDTH,
+            height=round(theme.CHART_WIDTH * layout.aspect),
         ),
-        label.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, fontWeight=600).encode(
-            text="title:N"
-        ),
-        label.mark_text(align="left", baseline="top", dx=4, dy=19, fontSize=9, color=theme.MUTED).encode(
-            text="networks:N"
-        ),
-    ).properties(
-        title="Coordinated communities (combined network)",
-        width=theme.CHART_WIDTH,
-        height=round(theme.CHART_WIDTH * layout.aspect),
-    ),
-    "network",
-)
+        "network",
+    )
 
 # %%
 #| label: fig-coordination-cluster-sizes
 #| fig-cap: "Communities by size (accounts), in each network and combined."
-run.figure(
-    alt.Chart(tables.size_distribution(memberships), title="Community sizes")
-    .mark_bar()
-    .encode(
-        x=alt.X("size:O", title="Accounts in the community", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("communities:Q", title="Communities", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("network:N", title=None, sort=list(networks)),
-        xOffset=alt.XOffset("network:N", sort=list(networks)),
-        tooltip=["network:N", "size:O", "communities:Q"],
-    ),
-    "cluster-sizes",
-)
+if members.height == 0:
+    run.text(NO_COMMUNITIES)
+else:
+    run.figure(
+        alt.Chart(tables.size_distribution(memberships), title="Community sizes")
+        .mark_bar()
+        .encode(
+            x=alt.X("size:O", title="Accounts in the community", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("communities:Q", title="Communities", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color("network:N", title=None, sort=list(networks)),
+            xOffset=alt.XOffset("network:N", sort=list(networks)),
+            tooltip=["network:N", "size:O", "communities:Q"],
+        ),
+        "cluster-sizes",
+    )
 
 # %%
 #| label: tbl-coordination-clusters
 #| tbl-cap: "Communities of the combined network, largest first: members, what they shared (distinct items, tweets, networks), when, topics and top hashtags."
-run.table(tables.flat_clusters(clusters), "clusters")
+if members.height == 0:
+    run.text(NO_COMMUNITIES)
+else:
+    run.table(tables.flat_clusters(clusters), "clusters")
 
 # %%
 #| label: tbl-coordination-evidence
 #| tbl-cap: "Evidence for the five largest communities: the items most of their members shared, with the tweets behind them and one of their texts."
-run.table(tables.cluster_evidence(members, combined, TOP_CLUSTERS, ITEMS_PER_CLUSTER), "evidence")
+if members.height == 0:
+    run.text(NO_COMMUNITIES)
+else:
+    run.table(tables.cluster_evidence(members, combined, TOP_CLUSTERS, ITEMS_PER_CLUSTER), "evidence")
 
 # %% [markdown]
 # ## Amplification

@@ -278,3 +278,13 @@ def test_notebook_runs_and_records_the_planted_findings(small_params, truth, tmp
 def test_normalise_handles_no_texts_and_empty_texts():
     assert narratives.normalise([]) == []
     assert narratives.normalise(["", "臺灣\nTaiwan"]) == ["", "台湾 taiwan"]
+
+
+def test_tagging_no_tweets_gives_an_empty_typed_frame(small_dataset):
+    from ioreport.ingest import ingest
+
+    data_dir, _ = small_dataset
+    tweets = ingest([data_dir / "synthetic_tweets_csv_hashed.csv"], None).scan_tweets().head(0)
+    lexicon = narratives.load_lexicon(PARAMS_DIR / "topics_prc.yaml")
+    tagged = narratives.tag_topics(tweets, lexicon)
+    assert tagged.height == 0 and set(lexicon) <= set(tagged.columns)

@@ -158,7 +158,8 @@ def tag_topics(tweets: pl.LazyFrame, lexicon: Lexicon) -> pl.DataFrame:
     frame = tweets.select(*columns, _match_text().alias(RAW_TEXT)).collect()
     # Retweets and copy-paste repeat texts: normalise and match each distinct text once.
     raw = frame.get_column(RAW_TEXT).unique()
-    texts = pl.DataFrame({RAW_TEXT: raw, TEXT: normalise(raw.to_list())}).with_columns(
+    folded = pl.Series(TEXT, normalise(raw.to_list()), dtype=pl.String)  # typed even when there is no text
+    texts = pl.DataFrame({RAW_TEXT: raw, TEXT: folded}).with_columns(
         pl.col(TEXT).str.contains(pattern).alias(topic) for topic, pattern in patterns.items()
     )
     return (
