@@ -12,9 +12,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import igraph
-import jupytext
-import nbformat
-import papermill
 import polars as pl
 import pytest
 from typer.testing import CliRunner
@@ -27,6 +24,7 @@ from ioreport.analysis.coordination.pairs import co_occurrences
 from ioreport.generate import TWEETS_FILE, USERS_FILE
 from ioreport.ingest import ingest
 from ioreport.paths import NOTEBOOKS_DIR
+from ioreport.runner import execute_notebook
 from ioreport.schema import TWEET_TIMESTAMP
 
 PLANTED = ("co_retweet", "co_tweet", "near_duplicate", "co_hashtag")
@@ -372,17 +370,7 @@ def test_network_command_writes_edges_and_evidence(small_params, tmp_path, monke
 def test_notebook_runs_and_records_the_planted_groups(small_params, truth, tmp_path, monkeypatch):
     monkeypatch.setenv("IOREPORT_DATA_DIR", str(tmp_path / "data"))
     run_dir = tmp_path / "run"
-    source = tmp_path / "coordination.ipynb"
-    nbformat.write(jupytext.read(NOTEBOOKS_DIR / "coordination.py"), source)
-    papermill.execute_notebook(
-        str(source),
-        str(tmp_path / "executed.ipynb"),
-        parameters={"params_path": str(small_params), "run_dir": str(run_dir)},
-        kernel_name="python3",
-        language="python",
-        cwd=str(NOTEBOOKS_DIR),
-        progress_bar=False,
-    )
+    execute_notebook(NOTEBOOKS_DIR / "coordination.py", tmp_path / "executed.ipynb", small_params, run_dir)
     recorded = json.loads((run_dir / "findings" / "coordination.json").read_text())["coordination"]
     for kind in PLANTED:
         entry = recorded[kind]

@@ -11,9 +11,6 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import jupytext
-import nbformat
-import papermill
 import polars as pl
 import pytest
 
@@ -21,6 +18,7 @@ from ioreport.analysis import accounts, forensics
 from ioreport.generate import TWEETS_FILE, USERS_FILE, generate
 from ioreport.ingest import ingest
 from ioreport.paths import NOTEBOOKS_DIR
+from ioreport.runner import execute_notebook
 from ioreport.schema import IS_HASHED, TWEET_TIMESTAMP
 from tests.conftest import write_params
 
@@ -280,17 +278,7 @@ def test_notebook_records_the_findings_and_writes_its_figures(dataset, signals, 
         timezone="Asia/Shanghai",
     )
     run_dir = tmp_path / "run"
-    source = tmp_path / "forensics.ipynb"
-    nbformat.write(jupytext.read(NOTEBOOKS_DIR / "forensics.py"), source)
-    papermill.execute_notebook(
-        str(source),
-        str(tmp_path / "executed.ipynb"),
-        parameters={"params_path": str(params), "run_dir": str(run_dir)},
-        kernel_name="python3",
-        language="python",
-        cwd=str(NOTEBOOKS_DIR),
-        progress_bar=False,
-    )
+    execute_notebook(NOTEBOOKS_DIR / "forensics.py", tmp_path / "executed.ipynb", params, run_dir)
     recorded = json.loads((run_dir / "findings" / "forensics.json").read_text())["forensics"]
     expected = json.loads(json.dumps(forensics.signal_summary(signals)))
     assert {key: recorded[key] for key in expected} == expected

@@ -11,9 +11,6 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import jupytext
-import nbformat
-import papermill
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -23,6 +20,7 @@ from ioreport.errors import InputError
 from ioreport.generate import TWEETS_FILE, USERS_FILE
 from ioreport.ingest import ingest
 from ioreport.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from ioreport.runner import execute_notebook
 from ioreport.schema import TWEET_TIMESTAMP
 
 PRC_LEXICON = PARAMS_DIR / "topics_prc.yaml"
@@ -252,17 +250,7 @@ def test_notebook_runs_and_records_the_planted_findings(small_params, truth, tmp
     # Standalone, the notebook ingests by itself: into this test's directory, not the project's data/.
     monkeypatch.setenv("IOREPORT_DATA_DIR", str(tmp_path / "data"))
     run_dir = tmp_path / "run"
-    source = tmp_path / "narratives.ipynb"
-    nbformat.write(jupytext.read(NOTEBOOKS_DIR / "narratives.py"), source)
-    papermill.execute_notebook(
-        str(source),
-        str(tmp_path / "executed.ipynb"),
-        parameters={"params_path": str(small_params), "run_dir": str(run_dir)},
-        kernel_name="python3",
-        language="python",
-        cwd=str(NOTEBOOKS_DIR),
-        progress_bar=False,
-    )
+    execute_notebook(NOTEBOOKS_DIR / "narratives.py", tmp_path / "executed.ipynb", small_params, run_dir)
     recorded = json.loads((run_dir / "findings" / "narratives.json").read_text())["narratives"]
     assert {"topic_shares", "untagged_share", "topic_peak_week", "top_hashtags"} <= set(recorded)
     for topic, planted in truth["topic_shares"].items():

@@ -119,30 +119,33 @@ def _dataset_findings(params: RunParams, data: IngestResult) -> dict:
     }
 
 
+def execute_notebook(source: Path, output: Path, params_path: Path, run_dir: Path) -> None:
+    """Execute a py:percent notebook with papermill into `output`; raises PapermillExecutionError."""
+    with tempfile.TemporaryDirectory() as tmp:
+        converted = Path(tmp) / output.name
+        notebook = jupytext.read(source)
+        notebook.metadata["kernelspec"] = KERNEL_SPEC
+        nbformat.write(notebook, converted)
+        papermill.execute_notebook(
+            str(converted),
+            str(output),
+            parameters={"params_path": str(params_path), "run_dir": str(run_dir)},
+            kernel_name=KERNEL,
+            kernel_manager_class=LocalKernelManager,
+            language="python",
+            cwd=str(NOTEBOOKS_DIR),
+            progress_bar=False,
+            log_output=False,
+        )
+
+
 def _execute(section: Section, params_path: Path, run_dir: Path) -> report.SectionStatus:
     output = run_dir / "notebooks" / f"{section.notebook}.ipynb"
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / output.name
-        notebook = jupytext.read(section.source)
-        notebook.metadata["kernelspec"] = KERNEL_SPEC
-        nbformat.write(notebook, source)
-        try:
-            papermill.execute_notebook(
-                str(source),
-                str(output),
-                parameters={"params_path": str(params_path), "run_dir": str(run_dir)},
-                kernel_name=KERNEL,
-                kernel_manager_class=LocalKernelManager,
-                language="python",
-                cwd=str(NOTEBOOKS_DIR),
-                progress_bar=False,
-                log_output=False,
-            )
-        except PapermillExecutionError as exc:
-            message = (
-                f"notebook {section.notebook} failed at cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
-            )
-            return report.SectionStatus(section.notebook, "failed", message)
+    try:
+        execute_notebook(section.source, output, params_path, run_dir)
+    except PapermillExecutionError as exc:
+        message = f"notebook {section.notebook} failed at cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+        return report.SectionStatus(section.notebook, "failed", message)
     return report.SectionStatus(section.notebook, "ok")
 
 
