@@ -39,6 +39,15 @@ def small_dataset(tmp_path_factory) -> tuple[Path, dict]:
 
 
 @pytest.fixture(scope="session")
+def small_ingested(small_dataset):
+    """The small dataset through the loader (cached under the tests' data dir)."""
+    from ioreport.ingest import ingest
+
+    data_dir, _ = small_dataset
+    return ingest([data_dir / TWEETS_FILE], data_dir / USERS_FILE)
+
+
+@pytest.fixture(scope="session")
 def small_params(small_dataset, tmp_path_factory) -> Path:
     data_dir, _ = small_dataset
     return write_params(

@@ -21,8 +21,7 @@ from ioreport.analysis import coordination
 from ioreport.analysis.coordination.export import evidence_path, write_network
 from ioreport.analysis.coordination.near_duplicates import NearDuplicateSettings, group_labels
 from ioreport.analysis.coordination.pairs import co_occurrences
-from ioreport.generate import TWEETS_FILE, USERS_FILE
-from ioreport.ingest import ingest
+from ioreport.generate import USERS_FILE
 from ioreport.paths import NOTEBOOKS_DIR
 from ioreport.runner import execute_notebook
 from ioreport.schema import TWEET_TIMESTAMP
@@ -33,9 +32,8 @@ START = datetime(2020, 3, 2, 4, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def ingested(small_dataset, tmp_path_factory):
-    data_dir, _ = small_dataset
-    return ingest([data_dir / TWEETS_FILE], data_dir / USERS_FILE, cache_dir=tmp_path_factory.mktemp("cache"))
+def ingested(small_ingested):
+    return small_ingested
 
 
 @pytest.fixture(scope="module")

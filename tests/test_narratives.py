@@ -17,7 +17,6 @@ from polars.testing import assert_frame_equal
 
 from ioreport.analysis import narratives
 from ioreport.errors import InputError
-from ioreport.generate import TWEETS_FILE, USERS_FILE
 from ioreport.ingest import ingest
 from ioreport.paths import NOTEBOOKS_DIR, PARAMS_DIR
 from ioreport.runner import execute_notebook
@@ -33,9 +32,8 @@ HASHTAG_COUNT_TOLERANCE = 0.01
 
 
 @pytest.fixture(scope="module")
-def ingested(small_dataset, tmp_path_factory):
-    data_dir, _ = small_dataset
-    return ingest([data_dir / TWEETS_FILE], data_dir / USERS_FILE, cache_dir=tmp_path_factory.mktemp("cache"))
+def ingested(small_ingested):
+    return small_ingested
 
 
 @pytest.fixture(scope="module")
@@ -269,7 +267,6 @@ def test_normalise_handles_no_texts_and_empty_texts():
 
 
 def test_tagging_no_tweets_gives_an_empty_typed_frame(small_dataset):
-    from ioreport.ingest import ingest
 
     data_dir, _ = small_dataset
     tweets = ingest([data_dir / "synthetic_tweets_csv_hashed.csv"], None).scan_tweets().head(0)

@@ -211,6 +211,11 @@ def _copy_retweeted_words(net: Network, text: Text) -> None:
     interactions = net.interactions
     retweets = np.flatnonzero((interactions.kind == Kind.RETWEET) & (interactions.target_tweet >= 0))
     sources = interactions.target_tweet[retweets]
+    repeat_words(text, retweets, sources)
+
+
+def repeat_words(text: Text, retweets: np.ndarray, sources: np.ndarray) -> None:
+    """Give each retweet the words, hashtags, links and language of the tweet it retweets."""
     for words in (
         text.script,
         text.phrase_a,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ioreport.synthetic.accounts import Cohort
-from ioreport.synthetic.content import HASHTAG_SLOTS, _phrases, _record_text, _record_topics
+from ioreport.synthetic.content import HASHTAG_SLOTS, _phrases, _record_text, _record_topics, repeat_words
 from ioreport.synthetic.interactions import Kind, _record_interactions
 from ioreport.synthetic.network import SHORT_CODE_RANGE, Network
 from ioreport.synthetic.repurposed import record_dormancy
@@ -430,20 +430,7 @@ def _retweet(net: Network, positions: np.ndarray, tweet: int, rng: np.random.Gen
         rng.random(len(positions)) < net.preset.blank_retweet_userid_share
     )
     net.topics.topic[positions] = net.topics.topic[tweet]
-    # The words a retweet repeats, as the text step copies them.
-    for words in (
-        text.script,
-        text.phrase_a,
-        text.phrase_b,
-        text.newline,
-        text.tail,
-        text.hashtags,
-        text.url,
-        text.url_domain,
-        text.mention,
-        text.language,
-    ):
-        words[positions] = words[tweet]
+    repeat_words(text, positions, tweet)
     _as_sent_by_members(net, positions, language=False)
 
 
