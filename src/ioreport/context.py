@@ -106,7 +106,8 @@ def format_cell(value: Any, column: str = "") -> str:
 
 def html_table(frame: pl.DataFrame) -> str:
     """An HTML table with every header and cell escaped."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    # Column names read as words (the CSV beside the table keeps them as they are).
+    head = "".join(f"<th>{html.escape(str(c).replace('_', ' '))}</th>" for c in frame.columns)
     numeric = [dtype.is_numeric() and not c.endswith("id") for c, dtype in frame.schema.items()]
     opening = ['<td class="num">' if is_num else "<td>" for is_num in numeric]
     rows = []
