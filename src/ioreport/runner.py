@@ -57,6 +57,7 @@ class RunResult:
     run_dir: Path
     statuses: list[report.SectionStatus]
     engine: str
+    git_commit: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -193,7 +194,7 @@ def _write_manifest(
         "rows": {table: vars(counts) for table, counts in data.counts.items()},
         "sections": [vars(s) for s in result.statuses],
         "renderer": result.engine,
-        "git_commit": _git_commit(),
+        "git_commit": result.git_commit,
         "packages": _package_versions(),
         "platform": platform.platform(),
         "timings_seconds": {k: round(v, 2) for k, v in result.timings.items()},
@@ -247,9 +248,10 @@ def run(
     findings.write(run_dir, results)
     started = time.perf_counter()
     profiles = ["synthetic"] if params.synthetic else []
+    commit = _git_commit()
     provenance = {
         "run_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "git_commit": _git_commit() or "unknown (not a git checkout)",
+        "git_commit": commit or "unknown (not a git checkout)",
         "ioreport_version": importlib.metadata.version("ioreport"),
         "parameters_file": params_path.name,
         "reused_sections": ", ".join(s.notebook for s in statuses if s.reused) or "none",
@@ -259,7 +261,7 @@ def run(
     if pdf:
         report.print_pdf(run_dir / report.REPORT_FILE, run_dir / report.PDF_FILE)
     timings["report"] = time.perf_counter() - started
-    result = RunResult(run_dir, statuses, engine, timings)
+    result = RunResult(run_dir, statuses, engine, commit, timings)
     _write_manifest(run_dir, params_path, params, data, result)
     progress(f"report ({engine}): {run_dir / report.REPORT_FILE}")
     return result
