@@ -27,7 +27,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check src tests notebooks bench
 	$(BIN)/ruff format --check src tests notebooks bench
-	$(BIN)/python -m ioreport.notebook_hygiene
+	$(BIN)/python -m ioreport.review.hygiene
 
 # Benchmarks, not tests: generation, ingest, the whole run (cold and warm), and coordination
 # networks beside the reference coordination-network-toolkit (installed here only, not in the lock).

@@ -47,9 +47,9 @@ from coordination_network_toolkit.similarity import message_preprocessor
 from ioreport.analysis import coordination
 from ioreport.analysis.coordination.items import uses
 from ioreport.analysis.coordination.pairs import co_occurrences
-from ioreport.generate import TWEETS_FILE, USERS_FILE, generate
-from ioreport.ingest import ingest
-from ioreport.schema import TWEET_TIMESTAMP
+from ioreport.archive.ingest import ingest
+from ioreport.archive.schema import TWEET_TIMESTAMP
+from ioreport.synthetic.generate import TWEETS_FILE, USERS_FILE, generate
 
 RESULTS = Path(__file__).resolve().parent / "results" / "coordination.json"
 TOOLKIT_TABLE = {"co_retweet": "co_retweet_network", "co_tweet": "co_tweet_network"}

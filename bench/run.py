@@ -43,18 +43,22 @@ def measure(label: str, code: str, env: dict[str, str]) -> dict:
 
 
 def generate_step(out: Path, scale: float) -> str:
-    return f"from ioreport.generate import generate; generate(Path({str(out)!r}), scale={scale})"
+    return f"from ioreport.synthetic.generate import generate; generate(Path({str(out)!r}), scale={scale})"
 
 
 def ingest_step(data: Path, cache: Path) -> str:
     return (
-        f"from ioreport.generate import TWEETS_FILE, USERS_FILE; from ioreport.ingest import ingest; "
+        "from ioreport.synthetic.generate import TWEETS_FILE, USERS_FILE; "
+        "from ioreport.archive.ingest import ingest; "
         f"d = Path({str(data)!r}); ingest([d / TWEETS_FILE], d / USERS_FILE, cache_dir=Path({str(cache)!r}))"
     )
 
 
 def run_step(params: Path, out: Path) -> str:
-    return f"from ioreport.runner import run; run(Path({str(params)!r}), Path({str(out)!r}), progress=print)"
+    return (
+        "from ioreport.pipeline.runner import run; "
+        f"run(Path({str(params)!r}), Path({str(out)!r}), progress=print)"
+    )
 
 
 def main() -> None:

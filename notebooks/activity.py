@@ -13,7 +13,7 @@ import altair as alt
 import polars as pl
 
 from ioreport.analysis import activity
-from ioreport.context import open_run
+from ioreport.pipeline.context import open_run
 
 run = open_run(params_path, run_dir, "activity")
 tweets = run.tweets()

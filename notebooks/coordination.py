@@ -14,11 +14,11 @@ run_dir = ""  # where findings, figures and tables go; empty for runs/default
 # %%
 import altair as alt
 
-from ioreport import theme
 from ioreport.analysis import coordination, narratives
 from ioreport.analysis.coordination import figures, tables
-from ioreport.context import open_run
-from ioreport.paths import PARAMS_DIR
+from ioreport.config.paths import PARAMS_DIR
+from ioreport.pipeline.context import open_run
+from ioreport.publish import theme
 
 TOP_CLUSTERS = 5  # the largest communities shown with their evidence
 ITEMS_PER_CLUSTER = 4

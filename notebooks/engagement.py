@@ -9,9 +9,9 @@ params_path = ""  # run parameters (YAML file); empty for the synthetic default
 run_dir = ""  # where findings, figures and tables go; empty for runs/default
 
 # %%
-from ioreport import theme
 from ioreport.analysis import engagement
-from ioreport.context import open_run
+from ioreport.pipeline.context import open_run
+from ioreport.publish import theme
 
 run = open_run(params_path, run_dir, "engagement")
 tweets = run.tweets()

@@ -13,9 +13,9 @@ run_dir = ""  # where findings, figures and tables go; empty for runs/default
 import altair as alt
 import polars as pl
 
-from ioreport import theme
 from ioreport.analysis import accounts, forensics
-from ioreport.context import open_run
+from ioreport.pipeline.context import open_run
+from ioreport.publish import theme
 
 run = open_run(params_path, run_dir, "forensics")
 users, tweets = run.users(), run.tweets()

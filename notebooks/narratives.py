@@ -15,10 +15,10 @@ run_dir = ""  # where findings, figures and tables go; empty for runs/default
 import altair as alt
 import polars as pl
 
-from ioreport import theme
 from ioreport.analysis import narratives
-from ioreport.context import open_run
-from ioreport.paths import PARAMS_DIR
+from ioreport.config.paths import PARAMS_DIR
+from ioreport.pipeline.context import open_run
+from ioreport.publish import theme
 
 run = open_run(params_path, run_dir, "narratives")
 lexicon_path = run.params.topics or PARAMS_DIR / "topics_prc.yaml"

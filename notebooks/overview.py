@@ -11,7 +11,7 @@ run_dir = ""  # where findings, figures and tables go; empty for runs/default
 import altair as alt
 
 from ioreport.analysis import overview
-from ioreport.context import open_run
+from ioreport.pipeline.context import open_run
 
 run = open_run(params_path, run_dir, "overview")
 tweets = run.tweets()

@@ -10,8 +10,8 @@ run_dir = ""  # where findings, figures and tables go; empty for runs/default
 # %%
 import polars as pl
 
-from ioreport import findings
-from ioreport.context import open_run
+from ioreport.analysis import findings
+from ioreport.pipeline.context import open_run
 
 run = open_run(params_path, run_dir, "summary")
 results = findings.collect(run.run_dir)

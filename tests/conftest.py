@@ -15,7 +15,7 @@ atexit.register(shutil.rmtree, os.environ["IOREPORT_DATA_DIR"], ignore_errors=Tr
 
 import pytest  # noqa: E402 (after the environment is set: ioreport reads it on import)
 
-from ioreport.generate import TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate  # noqa: E402
+from ioreport.synthetic.generate import TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate  # noqa: E402
 
 REAL_USERS = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "china_082019_1_users_csv_hashed.csv"
@@ -41,7 +41,7 @@ def small_dataset(tmp_path_factory) -> tuple[Path, dict]:
 @pytest.fixture(scope="session")
 def small_ingested(small_dataset):
     """The small dataset through the loader (cached under the tests' data dir)."""
-    from ioreport.ingest import ingest
+    from ioreport.archive.ingest import ingest
 
     data_dir, _ = small_dataset
     return ingest([data_dir / TWEETS_FILE], data_dir / USERS_FILE)
@@ -64,7 +64,7 @@ def small_params(small_dataset, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def small_run(small_params, tmp_path_factory):
     """One end-to-end `ioreport run` on the small dataset, shared by the tests that read its outputs."""
-    from ioreport.runner import run
+    from ioreport.pipeline.runner import run
 
     out = tmp_path_factory.mktemp("run")
     result = run(small_params, out, progress=lambda _msg: None)

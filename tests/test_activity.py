@@ -8,10 +8,10 @@ import json
 import pytest
 
 from ioreport.analysis import activity, narratives
-from ioreport.datasets import load_data
-from ioreport.ingest import ingest
-from ioreport.params import load_params
-from ioreport.paths import PARAMS_DIR
+from ioreport.archive.ingest import ingest
+from ioreport.config.params import load_params
+from ioreport.config.paths import PARAMS_DIR
+from ioreport.pipeline.data import load_data
 from tests.conftest import write_params
 
 

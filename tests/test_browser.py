@@ -27,7 +27,7 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from ioreport.paths import REPORTS_DIR
+from ioreport.config.paths import REPORTS_DIR
 
 CHROMIUM_FLAGS = (
     "--headless=new",

@@ -2,8 +2,8 @@ import datetime as dt
 
 import polars as pl
 
-from ioreport.context import TABLE_TEXT_CHARS, html_table
-from ioreport.findings import display
+from ioreport.analysis.findings import display
+from ioreport.pipeline.context import TABLE_TEXT_CHARS, html_table
 
 
 def test_tables_escape_every_cell_and_header():

@@ -21,10 +21,10 @@ from ioreport.analysis import coordination
 from ioreport.analysis.coordination.export import evidence_path, write_network
 from ioreport.analysis.coordination.near_duplicates import NearDuplicateSettings, group_labels
 from ioreport.analysis.coordination.pairs import co_occurrences
-from ioreport.generate import USERS_FILE
-from ioreport.paths import NOTEBOOKS_DIR
-from ioreport.runner import execute_notebook
-from ioreport.schema import TWEET_TIMESTAMP
+from ioreport.archive.schema import TWEET_TIMESTAMP
+from ioreport.config.paths import NOTEBOOKS_DIR
+from ioreport.pipeline.runner import execute_notebook
+from ioreport.synthetic.generate import USERS_FILE
 
 PLANTED = ("co_retweet", "co_tweet", "near_duplicate", "co_hashtag")
 MATCH = 0.9  # Jaccard similarity of a planted group and the community that recovers it

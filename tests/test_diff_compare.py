@@ -18,8 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ioreport import cli
-from ioreport.compare import compare_runs, key_findings_table, load_run
-from ioreport.diff import diff_notebook_outputs, diff_runs, flatten_findings, render_diff_html
+from ioreport.review.compare import compare_runs, key_findings_table, load_run
+from ioreport.review.diff import diff_notebook_outputs, diff_runs, flatten_findings, render_diff_html
 
 HOSTILE_NAME = "<script>alert(1)</script>"
 CHANGED_NOTEBOOK = "activity.ipynb"
@@ -164,7 +164,7 @@ def test_diff_lists_changed_findings_with_old_new_and_delta(original, changed):
 
 
 def test_rounding_in_the_report_never_hides_a_change():
-    from ioreport.diff import ValueChange
+    from ioreport.review.diff import ValueChange
 
     change = ValueChange("accounts.share_no_bio", 0.801221, 0.801229)
     assert change.shown == ("0.801221", "0.801229")  # both read "80.1 %" in the report

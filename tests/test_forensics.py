@@ -15,11 +15,11 @@ import polars as pl
 import pytest
 
 from ioreport.analysis import accounts, forensics
-from ioreport.generate import TWEETS_FILE, USERS_FILE, generate
-from ioreport.ingest import ingest
-from ioreport.paths import NOTEBOOKS_DIR
-from ioreport.runner import execute_notebook
-from ioreport.schema import IS_HASHED, TWEET_TIMESTAMP
+from ioreport.archive.ingest import ingest
+from ioreport.archive.schema import IS_HASHED, TWEET_TIMESTAMP
+from ioreport.config.paths import NOTEBOOKS_DIR
+from ioreport.pipeline.runner import execute_notebook
+from ioreport.synthetic.generate import TWEETS_FILE, USERS_FILE, generate
 from tests.conftest import write_params
 
 FORENSICS_SCALE, FORENSICS_SEED = 0.1, 7

@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from ioreport import schema
 from ioreport.analysis import narratives
+from ioreport.archive import schema
+from ioreport.config.params import load_params
 from ioreport.errors import InputError
-from ioreport.generate import TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
-from ioreport.params import load_params
+from ioreport.synthetic.generate import TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
 from ioreport.synthetic.ru import RU
 
 FILES = (TWEETS_FILE, USERS_FILE, TRUTH_FILE)

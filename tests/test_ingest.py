@@ -13,10 +13,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ioreport import ingest as ingest_module
-from ioreport.errors import InputError
-from ioreport.ingest import FileCounts, IngestResult, ingest
-from ioreport.schema import (
+from ioreport.archive import ingest as ingest_module
+from ioreport.archive.ingest import FileCounts, IngestResult, ingest
+from ioreport.archive.schema import (
     SNOWFLAKE_EPOCH_MS,
     SNOWFLAKE_SHIFT,
     SOURCE_FILE,
@@ -25,6 +24,7 @@ from ioreport.schema import (
     TWEETS,
     USERS,
 )
+from ioreport.errors import InputError
 
 REAL_USERS = Path("/work/shared/data/real/china_082019_1_users_csv_hashed.csv")
 REAL_USERS_LINES = 759

@@ -16,11 +16,11 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from ioreport.analysis import narratives
+from ioreport.archive.ingest import ingest
+from ioreport.archive.schema import TWEET_TIMESTAMP
+from ioreport.config.paths import NOTEBOOKS_DIR, PARAMS_DIR
 from ioreport.errors import InputError
-from ioreport.ingest import ingest
-from ioreport.paths import NOTEBOOKS_DIR, PARAMS_DIR
-from ioreport.runner import execute_notebook
-from ioreport.schema import TWEET_TIMESTAMP
+from ioreport.pipeline.runner import execute_notebook
 
 PRC_LEXICON = PARAMS_DIR / "topics_prc.yaml"
 TIMEZONE = "Asia/Shanghai"  # the synthetic PRC network's office clock, in which the truth's weeks are counted

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
+from ioreport.config.params import load_params
+from ioreport.config.paths import PARAMS_DIR
 from ioreport.errors import InputError
-from ioreport.params import load_params
-from ioreport.paths import PARAMS_DIR
 from tests.conftest import write_params
 
 

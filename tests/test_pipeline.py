@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ioreport import cli, sections
-from ioreport.paths import NOTEBOOKS_DIR
+from ioreport import cli
+from ioreport.config.paths import NOTEBOOKS_DIR
+from ioreport.pipeline import sections
 from tests.conftest import write_params
 
 
@@ -127,7 +128,7 @@ def write_hostile_archive(path: Path) -> Path:
     """A tiny tweets file whose every shown text field carries markup."""
     import csv
 
-    from ioreport.schema import SNOWFLAKE_EPOCH_MS, SNOWFLAKE_SHIFT, TWEETS
+    from ioreport.archive.schema import SNOWFLAKE_EPOCH_MS, SNOWFLAKE_SHIFT, TWEETS
 
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=TWEETS.names, quoting=csv.QUOTE_ALL)
@@ -159,7 +160,7 @@ def write_hostile_archive(path: Path) -> Path:
 
 
 def test_hostile_text_in_every_field_stays_inert(tmp_path):
-    from ioreport.runner import run
+    from ioreport.pipeline.runner import run
 
     tweets = write_hostile_archive(tmp_path / "hostile_tweets_csv_hashed.csv")
     params = write_params(tmp_path / "hostile.yaml", name="hostile", tweets=str(tweets), timezone="UTC")
@@ -186,7 +187,7 @@ def test_report_shows_synthetic_banner_only_when_the_run_generated_data(small_ru
 
 
 def test_users_only_run_skips_tweet_sections(real_users, tmp_path):
-    from ioreport.runner import run
+    from ioreport.pipeline.runner import run
 
     params = write_params(tmp_path / "users_only.yaml", name="china_082019_1", users=str(real_users))
     result = run(params, tmp_path / "run", progress=lambda _msg: None)
@@ -235,7 +236,7 @@ def test_cli_reports_bad_parameters_without_a_traceback(tmp_path):
 
 
 def test_every_published_figure_is_set_beside_a_value_from_this_run(small_run):
-    from ioreport.findings import comparison_rows
+    from ioreport.analysis.findings import comparison_rows
 
     _, found = small_run
     rows = comparison_rows(found, "china_052020")

@@ -9,8 +9,8 @@ import yaml
 from typer.testing import CliRunner
 
 from ioreport import cli
-from ioreport.params import RunParams
-from ioreport.paths import REPO_ROOT
+from ioreport.config.params import RunParams
+from ioreport.config.paths import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 MAKEFILE = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")

@@ -16,8 +16,8 @@ import nbformat
 import pytest
 import yaml
 
-from ioreport.paths import REPORTS_DIR
-from ioreport.render import RENDERER_ENV, RenderError, render_report, render_with_pandoc
+from ioreport.config.paths import REPORTS_DIR
+from ioreport.publish.render import RENDERER_ENV, RenderError, render_report, render_with_pandoc
 
 NBSP = "\u00a0"  # between "Figure" and its number, as Quarto writes it
 HOSTILE_HTML = "<img src=x onerror=alert(1)>"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ioreport.runner import run
-from ioreport.sections import SECTIONS
+from ioreport.pipeline.runner import run
+from ioreport.pipeline.sections import SECTIONS
 
 PROVENANCE_BLOCK = re.compile(r'<div id="provenance".*?</div>', re.DOTALL)
 

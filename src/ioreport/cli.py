@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from ioreport.config.paths import DEFAULT_PARAMS, DEFAULT_RUN_DIR
 from ioreport.errors import InputError
-from ioreport.paths import DEFAULT_PARAMS, DEFAULT_RUN_DIR
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console(stderr=True, highlight=False)
@@ -32,7 +32,7 @@ def run(
 
     A rerun into the same OUT reuses each notebook whose data, parameters and code are unchanged.
     """
-    from ioreport.runner import run as run_pipeline
+    from ioreport.pipeline.runner import run as run_pipeline
 
     try:
         result = run_pipeline(
@@ -55,7 +55,7 @@ def generate(
     network: Annotated[str, typer.Option(help="Network preset.")] = "prc",
 ) -> None:
     """Write a synthetic dataset in the archive format, with its planted truth."""
-    from ioreport.generate import generate as generate_dataset
+    from ioreport.synthetic.generate import generate as generate_dataset
 
     try:
         truth = generate_dataset(out, scale=scale, seed=seed, network=network)
@@ -68,8 +68,8 @@ def generate(
 @app.command()
 def ingest(params: Annotated[Path, typer.Argument(help="Run parameters (YAML).")] = DEFAULT_PARAMS) -> None:
     """Load and validate a dataset into the Parquet cache; print the row accounting."""
-    from ioreport.datasets import load_data
-    from ioreport.params import load_params
+    from ioreport.config.params import load_params
+    from ioreport.pipeline.data import load_data
 
     try:
         data = load_data(load_params(params), progress=lambda msg: console.print(msg, markup=False))
@@ -110,8 +110,8 @@ def network(
     """
     from ioreport.analysis import coordination
     from ioreport.analysis.coordination.export import write_network
-    from ioreport.datasets import load_data
-    from ioreport.params import load_params
+    from ioreport.config.params import load_params
+    from ioreport.pipeline.data import load_data
 
     if network_type not in coordination.NETWORK_TYPES:
         _fail(f"unknown network type {network_type!r} (known: {', '.join(coordination.NETWORK_TYPES)})")
@@ -146,8 +146,8 @@ def diff(
 ) -> None:
     """What changed between two runs: findings, notebook outputs, figures, tables, and the
     manifest entries (parameters, inputs, commit, packages) that may explain it."""
-    from ioreport.compare import load_run
-    from ioreport.diff import diff_runs, print_diff, render_diff_html
+    from ioreport.review.compare import load_run
+    from ioreport.review.diff import diff_runs, print_diff, render_diff_html
 
     try:
         changes = diff_runs(load_run(run_a), load_run(run_b))
@@ -166,7 +166,7 @@ def compare(
     out: Annotated[Path, typer.Option(help="HTML file to write.")],
 ) -> None:
     """Set runs side by side in one self-contained HTML page: key findings, posting rhythm, topics."""
-    from ioreport.compare import compare_runs, load_run
+    from ioreport.review.compare import compare_runs, load_run
 
     try:
         page = compare_runs([load_run(path) for path in runs])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ioreport.schema import IS_HASHED, TWEET_TIMESTAMP
+from ioreport.archive.schema import IS_HASHED, TWEET_TIMESTAMP
 
 UNDER_FOLLOWERS = 8  # ASPI's threshold
 

@@ -14,7 +14,7 @@ import holidays as holiday_calendars
 import numpy as np
 import polars as pl
 
-from ioreport.schema import TWEET_TIMESTAMP
+from ioreport.archive.schema import TWEET_TIMESTAMP
 
 OFFICE_HOURS = (9, 18)  # default local working hours [start, end); runs set their own
 WEEKEND = (6, 7)  # polars weekday: Monday = 1

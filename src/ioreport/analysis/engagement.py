@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ioreport.schema import ENGAGEMENT_COUNTS, TWEET_TIMESTAMP
+from ioreport.archive.schema import ENGAGEMENT_COUNTS, TWEET_TIMESTAMP
 
 ANOMALOUS_LIKES = 50
 ANOMALOUS_RETWEETS = 10

@@ -25,7 +25,7 @@ import math
 import polars as pl
 
 from ioreport.analysis.narratives import MENTION, URL
-from ioreport.schema import IS_HASHED, TWEET_TIMESTAMP
+from ioreport.archive.schema import IS_HASHED, TWEET_TIMESTAMP
 
 TIME = TWEET_TIMESTAMP
 DORMANCY_DAYS = 180

@@ -26,9 +26,9 @@ import numpy as np
 import opencc
 import polars as pl
 
+from ioreport.archive.schema import TWEET_TIMESTAMP
+from ioreport.config.params import read_yaml_mapping
 from ioreport.errors import InputError
-from ioreport.params import read_yaml_mapping
-from ioreport.schema import TWEET_TIMESTAMP
 
 Lexicon = dict[str, list[str]]  # topic -> keywords and /regular expressions/
 

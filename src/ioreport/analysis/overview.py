@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ioreport.schema import TWEET_TIMESTAMP
+from ioreport.archive.schema import TWEET_TIMESTAMP
 
 
 def tweet_kind_shares(tweets: pl.LazyFrame) -> dict:

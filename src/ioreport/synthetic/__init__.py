@@ -1,4 +1,4 @@
-"""The planting steps of the synthetic archive; `ioreport.generate` runs them.
+"""The planting steps of the synthetic archive; `ioreport.synthetic.generate` runs them.
 
 Each step (accounts, creation, repurposed accounts, timing, topics,
 interactions, text, hostile markup, coordinated groups, engagement, malformed

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ioreport import schema
+from ioreport.archive import schema
 from ioreport.synthetic.content import HOSTILE_SCRIPT, LIST_STYLES, QUOTED_BLANK_EMPTY, UNQUOTED
 from ioreport.synthetic.interactions import Kind
 from ioreport.synthetic.network import SHORT_CODE_RANGE, Network, short_code

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ioreport import schema
+from ioreport.archive import schema
 from ioreport.synthetic.network import Network, iso, share
 
 MS_PER_HOUR = 3_600_000

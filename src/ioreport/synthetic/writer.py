@@ -15,7 +15,7 @@ from typing import IO
 
 import numpy as np
 
-from ioreport import schema
+from ioreport.archive import schema
 from ioreport.synthetic.network import Network
 from ioreport.synthetic.render import TweetRows, account_profiles
 from ioreport.synthetic.timing import unique_snowflakes

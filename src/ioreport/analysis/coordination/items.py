@@ -15,7 +15,7 @@ import polars as pl
 
 from ioreport.analysis.coordination.near_duplicates import NearDuplicateSettings, group_labels
 from ioreport.analysis.narratives import MENTION, URL
-from ioreport.schema import TWEET_TIMESTAMP
+from ioreport.archive.schema import TWEET_TIMESTAMP
 
 NETWORK_TYPES = ("co_retweet", "co_tweet", "near_duplicate", "co_hashtag", "co_link", "co_reply")
 TextMode = Literal["default", "toolkit"]

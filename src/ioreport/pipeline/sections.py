@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ioreport.paths import NOTEBOOKS_DIR
+from ioreport.config.paths import NOTEBOOKS_DIR
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,16 @@ import papermill
 from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
-from ioreport import findings, report, section_cache
-from ioreport.context import INGEST_RECORD
-from ioreport.datasets import load_data
-from ioreport.findings import FINDINGS_PARTS_DIR
-from ioreport.ingest import IngestResult
-from ioreport.params import RunParams, load_params
-from ioreport.paths import NOTEBOOKS_DIR, REPO_ROOT
-from ioreport.sections import SECTIONS, Section
+from ioreport.analysis import findings
+from ioreport.analysis.findings import FINDINGS_PARTS_DIR
+from ioreport.archive.ingest import IngestResult
+from ioreport.config.params import RunParams, load_params
+from ioreport.config.paths import NOTEBOOKS_DIR, REPO_ROOT
+from ioreport.pipeline import cache as section_cache
+from ioreport.pipeline.context import INGEST_RECORD
+from ioreport.pipeline.data import load_data
+from ioreport.pipeline.sections import SECTIONS, Section
+from ioreport.publish import stage as report
 
 MANIFEST_FILE = "manifest.json"
 KERNEL = "python3"

@@ -10,9 +10,9 @@ import holidays as holiday_calendars
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ioreport.config.paths import GENERATED_DATA_DIR
 from ioreport.errors import InputError
-from ioreport.paths import GENERATED_DATA_DIR
-from ioreport.published import PUBLISHED
+from ioreport.publish.published import PUBLISHED
 
 
 class SyntheticData(BaseModel):
@@ -37,7 +37,7 @@ class RunParams(BaseModel):
     working_hours: tuple[int, int] = (9, 18)
     topics: Path | None = None
     synthetic: SyntheticData | None = None
-    # Which published analysis to set beside this run's figures (a key of ioreport.published.PUBLISHED).
+    # Which published analysis to set beside this run's figures (a key of publish.published.PUBLISHED).
     published: str | None = None
 
     @field_validator("tweets", mode="before")

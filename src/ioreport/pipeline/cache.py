@@ -16,12 +16,12 @@ import shutil
 from functools import cache
 from pathlib import Path
 
-from ioreport.context import FIGURES_DIR, TABLES_DIR
-from ioreport.findings import FINDINGS_PARTS_DIR
-from ioreport.ingest import IngestResult
-from ioreport.params import RunParams
-from ioreport.paths import PACKAGE_DIR
-from ioreport.sections import Section
+from ioreport.analysis.findings import FINDINGS_PARTS_DIR
+from ioreport.archive.ingest import IngestResult
+from ioreport.config.params import RunParams
+from ioreport.config.paths import PACKAGE_DIR
+from ioreport.pipeline.context import FIGURES_DIR, TABLES_DIR
+from ioreport.pipeline.sections import Section
 
 CACHE_RECORDS_DIR = "section-cache"
 EXECUTED_DIR = "notebooks"

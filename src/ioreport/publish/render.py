@@ -26,7 +26,6 @@ import pypandoc
 import yaml
 
 from ioreport.errors import InputError
-from ioreport.paths import PACKAGE_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +33,7 @@ RENDERER_ENV = "IOREPORT_RENDERER"  # "pandoc" or "quarto" forces an engine; uns
 REPORT_SOURCE = "index.qmd"
 PROJECT_FILE = "_quarto.yml"  # project-wide options, which the document's front matter overrides
 VARIABLES_FILE = "_variables.yml"
-FILTERS_DIR = PACKAGE_DIR / "render_filters"
+FILTERS_DIR = Path(__file__).resolve().parent / "render_filters"
 # Order matters: a figure inside hidden content must be gone before figures are numbered.
 LUA_FILTERS = ("profiles.lua", "callouts.lua", "embeds.lua")
 # What Quarto's own {{< pagebreak >}} produces in HTML.

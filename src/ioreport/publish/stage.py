@@ -23,11 +23,11 @@ import nbformat
 import yaml
 from fontTools import subset
 
-from ioreport import findings as findings_module
+from ioreport.analysis import findings as findings_module
+from ioreport.config.paths import REPORTS_DIR
 from ioreport.errors import InputError
-from ioreport.paths import REPORTS_DIR
-from ioreport.render import render_report
-from ioreport.theme import FONT_FAMILY, FONT_FILE
+from ioreport.publish.render import render_report
+from ioreport.publish.theme import FONT_FAMILY, FONT_FILE
 
 STAGE_DIR = "_report"
 REPORT_FILE = "index.html"

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ioreport.published import PUBLISHED
+from ioreport.publish.published import PUBLISHED
 
 FINDINGS_FILE = "findings.json"
 FINDINGS_PARTS_DIR = "findings"  # one JSON part per notebook, merged by `collect`

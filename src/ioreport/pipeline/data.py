@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from ioreport.generate import GENERATOR_VERSION, TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
-from ioreport.ingest import IngestResult, ingest
-from ioreport.params import RunParams
+from ioreport.archive.ingest import IngestResult, ingest
+from ioreport.config.params import RunParams
+from ioreport.synthetic.generate import GENERATOR_VERSION, TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
 
 
 def ensure_synthetic(params: RunParams) -> tuple[list[Path], Path]:

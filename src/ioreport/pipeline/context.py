@@ -17,12 +17,12 @@ import altair as alt
 import polars as pl
 from IPython.display import display
 
-from ioreport import theme
-from ioreport.datasets import load_data
-from ioreport.findings import FINDINGS_PARTS_DIR, normalise
-from ioreport.ingest import IngestResult
-from ioreport.params import RunParams, load_params
-from ioreport.paths import DEFAULT_PARAMS, DEFAULT_RUN_DIR
+from ioreport.analysis.findings import FINDINGS_PARTS_DIR, normalise
+from ioreport.archive.ingest import IngestResult
+from ioreport.config.params import RunParams, load_params
+from ioreport.config.paths import DEFAULT_PARAMS, DEFAULT_RUN_DIR
+from ioreport.pipeline.data import load_data
+from ioreport.publish import theme
 
 INGEST_RECORD = "ingest.json"
 FIGURES_DIR = "figures"

@@ -16,13 +16,13 @@ from typing import Any
 
 import polars as pl
 
-from ioreport.context import FIGURES_DIR, html_table
+from ioreport.analysis.findings import FINDINGS_FILE, display, lookup
+from ioreport.config.paths import REPORTS_DIR
 from ioreport.errors import InputError
-from ioreport.findings import FINDINGS_FILE, display, lookup
-from ioreport.paths import REPORTS_DIR
-from ioreport.render import scope_svg_ids
-from ioreport.report import font_css
-from ioreport.runner import MANIFEST_FILE
+from ioreport.pipeline.context import FIGURES_DIR, html_table
+from ioreport.pipeline.runner import MANIFEST_FILE
+from ioreport.publish.render import scope_svg_ids
+from ioreport.publish.stage import font_css
 
 # The headline findings set side by side, as (row label, dotted key); rows no run has are left out.
 KEY_FINDINGS: tuple[tuple[str, str], ...] = (

@@ -29,9 +29,7 @@ from typing import TextIO
 
 import polars as pl
 
-from ioreport.errors import InputError
-from ioreport.paths import CACHE_DIR
-from ioreport.schema import (
+from ioreport.archive.schema import (
     FIRST_SNOWFLAKE_ID,
     IS_HASHED,
     RETWEETED_SCREEN_NAME,
@@ -46,6 +44,8 @@ from ioreport.schema import (
     FileSchema,
     Kind,
 )
+from ioreport.config.paths import CACHE_DIR
+from ioreport.errors import InputError
 
 # Bump whenever a change to this module changes what it writes: it is part of the cache key.
 LOADER_VERSION = "1"

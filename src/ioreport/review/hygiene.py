@@ -4,7 +4,7 @@ The notebooks' source of truth is `notebooks/*.py` (jupytext py:percent); an
 executed `.ipynb` is written per run into the run directory. If an `.ipynb`
 is ever committed next to its `.py`, it must carry no outputs, execution
 counts or volatile metadata, and must match its pair cell for cell.
-Run as `python -m ioreport.notebook_hygiene` (CI does, through `make lint`).
+Run as `python -m ioreport.review.hygiene` (CI does, through `make lint`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from ioreport.paths import NOTEBOOKS_DIR, REPO_ROOT
-from ioreport.sections import SECTIONS
+from ioreport.config.paths import NOTEBOOKS_DIR, REPO_ROOT
+from ioreport.pipeline.sections import SECTIONS
 
 # Notebook metadata that a run, a kernel or an editor writes and review should not see.
 VOLATILE_METADATA = ("papermill", "widgets", "execution", "varInspector", "toc")

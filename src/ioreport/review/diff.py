@@ -23,11 +23,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ioreport.compare import Run, html_page
-from ioreport.context import FIGURES_DIR, TABLES_DIR, html_table
+from ioreport.analysis.findings import FLOAT_DIGITS, display
 from ioreport.errors import InputError
-from ioreport.findings import FLOAT_DIGITS, display
-from ioreport.report import CELL_LABEL
+from ioreport.pipeline.context import FIGURES_DIR, TABLES_DIR, html_table
+from ioreport.publish.stage import CELL_LABEL
+from ioreport.review.compare import Run, html_page
 
 RUN_NOTEBOOKS_DIR = "notebooks"  # the executed notebooks, in a run directory
 
