@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from ioreport.archive import ingest as ingest_module
+from ioreport.archive import read, store, validate
 from ioreport.archive.ingest import FileCounts, IngestResult, ingest
 from ioreport.archive.schema import (
     SNOWFLAKE_EPOCH_MS,
@@ -153,7 +154,7 @@ def test_real_users_facts(real_users):
         "en-gb": 3,
         "ja": 1,
     }
-    assert users.schema == ingest_module._output_schema(USERS)
+    assert users.schema == validate.output_schema(USERS)
 
 
 @real_file
@@ -245,9 +246,9 @@ def test_gzip_zip_and_parts(tmp_path, cache):
 def test_header_only_file_gives_empty_typed_tables(tmp_path, cache):
     result = ingest([tweets_csv(tmp_path / "t.csv", [])], None, cache)
     assert result.counts == {"tweets": FileCounts(0, 0, 0, 0), "users": FileCounts(0, 0, 0, 0)}
-    assert load(result).schema == ingest_module._output_schema(TWEETS)
-    assert result.scan_users().collect().schema == ingest_module._output_schema(USERS)
-    assert result.scan_quarantine().collect().schema == ingest_module.QUARANTINE_SCHEMA
+    assert load(result).schema == validate.output_schema(TWEETS)
+    assert result.scan_users().collect().schema == validate.output_schema(USERS)
+    assert result.scan_quarantine().collect().schema == validate.QUARANTINE_SCHEMA
 
 
 def test_unknown_columns_are_ignored_with_a_message(tmp_path, cache):
@@ -366,7 +367,7 @@ def test_users_derived_from_latest_tweet(tmp_path, cache):
     assert users["userid"].to_list() == ["1001", "1002"]
     assert users["follower_count"][0] == 30 and users["user_display_name"][0] == "Alice 3"
     assert users[SOURCE_LINE][0] == 2
-    assert users.schema == ingest_module._output_schema(USERS)
+    assert users.schema == validate.output_schema(USERS)
 
 
 # --- Bad rows -------------------------------------------------------------------------------------------
@@ -435,7 +436,7 @@ def test_first_failing_column_in_file_order(tmp_path, cache):
 def test_quarantine_record_is_truncated(tmp_path, cache):
     path = tweets_csv(tmp_path / "t.csv", [tweet(0, tweet_text="x" * 5000, like_count="many")])
     quarantine = ingest([path], None, cache).scan_quarantine().collect()
-    assert len(quarantine["record"][0]) == ingest_module.RECORD_TEXT_LIMIT
+    assert len(quarantine["record"][0]) == validate.RECORD_TEXT_LIMIT
     assert quarantine["reason"][0] == "non-numeric like_count: 'many'"
 
 
@@ -460,8 +461,8 @@ def test_many_parts_and_buckets_match_one_pass(tmp_path, tmp_path_factory, monke
     rows += [dict(rows[index], tweet_text=f"repeat of {index}") for index in (5, 77, 149)]
     path = tweets_csv(tmp_path / "t.csv", rows)
     whole = load(ingest([path], None, tmp_path_factory.mktemp("one")))
-    monkeypatch.setattr(ingest_module, "CHUNK_ROWS", 7)
-    monkeypatch.setattr(ingest_module, "BUCKET_ROWS", 10)
+    monkeypatch.setattr(read, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(store, "BUCKET_ROWS", 10)
     result = ingest([path], None, tmp_path_factory.mktemp("many"))
     assert load(result).equals(whole)
     expected = pl.DataFrame(rows[:150]).unique("tweetid", keep="first", maintain_order=True)
@@ -595,7 +596,7 @@ def test_interrupted_ingest_leaves_no_cache(tmp_path, cache, monkeypatch):
     def interrupted(*_args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ingest_module, "_derive_users", interrupted)
+    monkeypatch.setattr(ingest_module, "derive_users", interrupted)
     with pytest.raises(KeyboardInterrupt):
         ingest([path], None, cache)
     assert list(cache.iterdir()) == []
@@ -606,8 +607,8 @@ def test_interrupted_ingest_leaves_no_cache(tmp_path, cache, monkeypatch):
 @pytest.mark.parametrize("sizes", [None, (7, 10)], ids=["in-memory-sort", "external-sort"])
 def test_reruns_are_byte_identical(tmp_path, tmp_path_factory, monkeypatch, sizes):
     if sizes:
-        monkeypatch.setattr(ingest_module, "CHUNK_ROWS", sizes[0])
-        monkeypatch.setattr(ingest_module, "BUCKET_ROWS", sizes[1])
+        monkeypatch.setattr(read, "CHUNK_ROWS", sizes[0])
+        monkeypatch.setattr(store, "BUCKET_ROWS", sizes[1])
     rows = [
         tweet(number % 40, tweetid=snowflake(START, number), is_retweet="true", tweet_text="RT @bob: x")
         for number in range(120)
