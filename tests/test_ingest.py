@@ -1,20 +1,20 @@
-"""The archive loader: real-file regression facts, every format quirk, bad rows, fatal errors, the cache."""
+"""The archive loader: format quirks, bad rows, fatal errors, the cache (real files: test_ingest_real.py)."""
 
 from __future__ import annotations
 
 import csv
 import gzip
 import random
+import re
 import zipfile
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from ioreport.archive import discover, read, store, validate
 from ioreport.archive import ingest as ingest_module
-from ioreport.archive import read, store, validate
 from ioreport.archive.ingest import FileCounts, IngestResult, ingest
 from ioreport.archive.schema import (
     SNOWFLAKE_EPOCH_MS,
@@ -26,10 +26,6 @@ from ioreport.archive.schema import (
     USERS,
 )
 from ioreport.errors import InputError
-
-REAL_USERS = Path("/work/shared/data/real/china_082019_1_users_csv_hashed.csv")
-REAL_USERS_LINES = 759
-REAL_USERS_SHA256 = "d501db9ada6bca5da1f809ae64fde16b78dff891451779bf421c7b49cff04604"
 
 START = datetime(2020, 1, 1, 10, 0, tzinfo=UTC)
 # The 2018 releases put in_reply_to_tweetid before in_reply_to_userid.
@@ -107,68 +103,6 @@ def load(result: IngestResult) -> pl.DataFrame:
 @pytest.fixture
 def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache"
-
-
-# --- The real users file --------------------------------------------------------------------------------
-
-real_file = pytest.mark.skipif(not REAL_USERS.exists(), reason="real archive file not available")
-
-
-@pytest.fixture(scope="module")
-def real_users(tmp_path_factory: pytest.TempPathFactory) -> tuple[IngestResult, pl.DataFrame]:
-    result = ingest([], REAL_USERS, cache_dir=tmp_path_factory.mktemp("cache"))
-    return result, result.scan_users().collect()
-
-
-@real_file
-def test_real_users_counts(real_users):
-    result, users = real_users
-    assert result.counts == {"users": FileCounts(input_rows=744, loaded=744, quarantined=0, duplicates=0)}
-    assert result.tweets is None and not result.users_derived_from_tweets
-    assert result.inputs == [
-        {"path": str(REAL_USERS), "table": "users", "sha256": REAL_USERS_SHA256, "bytes": 98_747}
-    ]
-    assert result.scan_quarantine().collect().height == 0
-    assert users.height == 744 and users["userid"].n_unique() == 744
-
-
-@real_file
-def test_real_users_facts(real_users):
-    _, users = real_users
-    assert users["is_hashed"].sum() == 254
-    assert (users["follower_count"] == 0).sum() == 273
-    batches = users["account_creation_date"].value_counts(sort=True).head(5).rows()
-    assert [(day.isoformat(), accounts) for day, accounts in batches] == [
-        ("2017-08-30", 119),
-        ("2017-08-18", 97),
-        ("2016-06-27", 30),
-        ("2017-08-19", 13),
-        ("2018-07-13", 12),
-    ]
-    assert dict(Counter(users["account_language"].to_list())) == {
-        "zh-cn": 569 + 13,
-        "en": 104,
-        "ru": 36,
-        "zh-tw": 10,
-        "es": 8,
-        "en-gb": 3,
-        "ja": 1,
-    }
-    assert users.schema == validate.output_schema(USERS)
-
-
-@real_file
-def test_real_users_multiline_records(real_users):
-    _, users = real_users
-    with REAL_USERS.open(newline="", encoding="utf-8") as handle:
-        published = {row["userid"]: row for row in csv.DictReader(handle)}
-    multiline = users.filter(pl.col("user_profile_description").str.contains("\n"))
-    assert multiline.height == 4
-    for row in multiline.iter_rows(named=True):
-        assert row["user_profile_description"] == published[row["userid"]]["user_profile_description"]
-    last = users.sort(SOURCE_LINE).row(-1, named=True)
-    lines_spanned = 1 + sum(str(value).count("\n") for value in last.values() if isinstance(value, str))
-    assert last[SOURCE_LINE] == REAL_USERS_LINES - lines_spanned + 1
 
 
 # --- Column layouts and containers ----------------------------------------------------------------------
@@ -305,6 +239,103 @@ def test_hashed_ids_multiline_text_and_bom(tmp_path, cache):
     assert tweets[SOURCE_LINE].to_list() == [2, 5, 6]
     users = result.scan_users().collect()
     assert result.users_derived_from_tweets and users["is_hashed"].to_list() == [False, True, True]
+
+
+# The 2020-21 disclosures: 30 columns, in_reply_to_userid before in_reply_to_tweetid, no poll_choices.
+ORDER_2021 = [name for name in TWEETS.names if name != "poll_choices"]
+
+
+def test_ids_written_as_floats_keep_the_nearest_integer_and_say_so(tmp_path, cache):
+    rows = [
+        tweet(0, quoted_tweet_tweetid="1.207965844074107e+18", in_reply_to_tweetid="1211"),
+        tweet(1, in_reply_to_tweetid="1.3510829641893724e+18", retweet_tweetid="12.0"),
+        tweet(2),
+    ]
+    result = ingest([tweets_csv(tmp_path / "t.csv", rows, ORDER_2021)], None, cache)
+    tweets = load(result)
+    assert result.counts["tweets"] == FileCounts(3, 3, 0, 0)
+    assert tweets["quoted_tweet_tweetid"].to_list() == [round(1.207965844074107e18), None, None]
+    assert tweets["quoted_tweet_tweetid_lossy"].to_list() == [True, None, None]
+    assert tweets["in_reply_to_tweetid"].to_list() == [1211, round(1.3510829641893724e18), None]
+    assert tweets["in_reply_to_tweetid_lossy"].to_list() == [False, True, None]
+    assert tweets["retweet_tweetid"].to_list() == [None, 12, None]
+    assert tweets["retweet_tweetid_lossy"].to_list() == [None, True, None]
+
+
+@pytest.mark.parametrize("value", ["1.3729e+18", "1372537056165949449.0"])
+def test_the_tweetid_itself_stays_a_strict_integer(tmp_path, cache, value):
+    result = ingest([tweets_csv(tmp_path / "t.csv", [tweet(0), tweet(1, tweetid=value)])], None, cache)
+    assert result.counts["tweets"] == FileCounts(2, 1, 1, 0)
+    assert result.scan_quarantine().collect()["column"].to_list() == ["tweetid"]
+
+
+def test_2021_quirks_quoted_fields_hashes_lists_and_carriage_returns(tmp_path, cache):
+    rows = [
+        tweet(
+            0, userid=HASH_BASE64, is_retweet="False", user_mentions="['919755217121316864', 'Zm9v+YmFy=']"
+        ),
+        tweet(
+            1, userid=HASH_HEX, is_retweet="True", in_reply_to_userid=HASH_BASE64, user_mentions="[443196382]"
+        ),
+        tweet(2, userid="919755217121316864", tweet_text='bare\rreturn, "quoted" and\nnewline', hashtags=""),
+        tweet(3),
+    ]
+    result = ingest([tweets_csv(tmp_path / "t.csv", rows, ORDER_2021)], None, cache)
+    tweets = load(result)
+    assert result.counts["tweets"] == FileCounts(4, 4, 0, 0)
+    assert tweets["is_hashed"].to_list() == [True, True, False, False]
+    assert tweets["is_retweet"].to_list() == [False, True, False, False]
+    assert tweets["in_reply_to_userid"].to_list() == [None, HASH_BASE64, None, None]
+    assert tweets["user_mentions"].to_list() == [["919755217121316864", "Zm9v+YmFy="], ["443196382"], [], []]
+    assert tweets["tweet_text"][2] == 'bare\rreturn, "quoted" and\nnewline'
+    assert tweets[SOURCE_LINE].to_list() == [2, 3, 4, 6]  # a bare CR does not end a physical line
+
+
+# --- Finding a dataset's files in a folder --------------------------------------------------------------
+
+
+def test_discover_classifies_files_by_header_not_name(tmp_path):
+    folder = tmp_path / "release"
+    folder.mkdir()
+    tweets_csv(folder / "hashed_2020_12_X_X_tweets.csv", [tweet(0)], ORDER_2021)
+    tweets_csv(folder / "X_tweets_csv_hashed_2019.csv", [tweet(1)])
+    gzipped = folder / "X_tweets_csv_hashed_2020_2.csv.gz"
+    gzipped.write_bytes(gzip.compress(tweets_csv(tmp_path / "part.csv", [tweet(2)]).read_bytes()))
+    zip_of(folder / "X_tweets_1.zip", {"a.csv": tweets_csv(tmp_path / "a.csv", [tweet(3)]).read_text()})
+    users = users_csv(folder / "hashed_2021_12_X_X_users.csv", [account("1001", "alice")])
+    write_bytes(folder / "notes.csv", b"when,what\n2021-01-01,downloaded\n")
+    zip_of(folder / "X_media.zip", {"1.jpg": "not csv"})
+    write_bytes(folder / "README.md", b"not looked at")
+    found = discover(folder)
+    assert [path.name for path in found.tweets] == [
+        "X_tweets_1.zip",
+        "X_tweets_csv_hashed_2019.csv",
+        "X_tweets_csv_hashed_2020_2.csv.gz",
+        "hashed_2020_12_X_X_tweets.csv",
+    ]
+    assert found.users == users
+    assert [path.name for path, _ in found.ignored] == ["X_media.zip", "notes.csv"]
+    assert any("notes.csv: ignored, not an archive file" in message for message in found.messages)
+    assert ingest(found.tweets, found.users, tmp_path / "cache").counts["tweets"].loaded == 4
+
+
+@pytest.mark.parametrize(
+    ("files", "problem"),
+    [
+        pytest.param({}, "no archive tweets or users file", id="empty-folder"),
+        pytest.param({"notes.csv": b"a,b\n1,2\n"}, "notes.csv: ignored", id="no-archive-file"),
+        pytest.param(
+            {"u1.csv": b"userid,user_screen_name\n1,a\n", "u2.csv": b"userid,user_screen_name\n2,b\n"},
+            "more than one users file (u1.csv, u2.csv)",
+            id="two-users-files",
+        ),
+    ],
+)
+def test_discover_errors(tmp_path, files, problem):
+    for name, content in files.items():
+        write_bytes(tmp_path / name, content)
+    with pytest.raises(InputError, match=re.escape(problem)):
+        discover(tmp_path)
 
 
 def test_times_with_seconds_are_accepted(tmp_path, cache):
@@ -517,7 +548,9 @@ def zip_of(path: Path, members: dict[str, str]) -> Path:
             id="binary",
         ),
         pytest.param(
-            lambda tmp: write_bytes(tmp / "latin1.csv", "tweetid,tweet_text\n1,café\n".encode("latin-1")),
+            lambda tmp: write_bytes(
+                tmp / "latin1.csv", ",".join(TWEETS.names).encode() + "\n1,café\n".encode("latin-1")
+            ),
             False,
             "not UTF-8",
             id="not-utf8",

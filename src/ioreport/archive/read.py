@@ -1,7 +1,8 @@
 """Reading a source's records into raw chunks: string columns, the physical line of each record.
 
-Records are read with the csv module, which handles quoted newlines and tells the physical line each
-record starts on. Records with another number of fields than the header are set aside for the quarantine.
+Records are read with the csv module, which handles quoted newlines, from the file's physical lines: split
+at LF only (a bare CR inside a text ends no line), which gives the physical line each record starts on.
+Records with another number of fields than the header are set aside for the quarantine.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from ioreport.archive.schema import SOURCE_LINE, FileSchema
-from ioreport.archive.sources import Source, header_columns
+from ioreport.archive.sources import Source, header_columns, text_lines
 from ioreport.errors import InputError
 
 CHUNK_ROWS = 100_000
@@ -43,7 +44,7 @@ def read_chunks(source: Source, schema: FileSchema, say: Callable[[str], None]) 
         return f"{source.where} (near line {reader.line_num + 1})" if reader else source.where
 
     with _read_errors(where), source.open() as stream:
-        reader = csv.reader(stream)
+        reader = csv.reader(text_lines(stream))
         columns = header_columns(next(reader, None), schema, source.where, say)
         rows_read = 0
         for rows, lines in _record_batches(reader):

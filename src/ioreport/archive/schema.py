@@ -3,6 +3,9 @@
 Twitter's information-operations archive ships a tweets file (30 or 31
 columns, order varying between releases) and a users file per dataset. The
 loader maps columns by header name, so only names and kinds matter here.
+
+Ids of other tweets (replies, quotes, retweets) are often written as floats in the 2020-21 files and then
+hold only the nearest double, not the id: they cannot be joined exactly to `tweetid`; see `lossy_column`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import polars as pl
 class Kind(Enum):
     """How a raw CSV field is parsed; each kind has one parser in the loader."""
 
-    TWEET_ID = "tweet_id"  # numeric id, never hashed -> Int64
+    TWEET_ID = "tweet_id"  # the tweets key: a strict integer, never hashed -> Int64
+    # Another tweet's id: an integer, or a float that lost precision -> Int64 (and a `<column>_lossy` flag).
+    TWEET_REFERENCE = "tweet_reference"
     ACCOUNT_ID = "account_id"  # numeric or hashed account id -> String
     TEXT = "text"  # free text, hostile -> String
     COUNT = "count"  # non-negative integer, may be blank -> Int64
@@ -30,6 +35,7 @@ class Kind(Enum):
 
 DTYPES: dict[Kind, pl.DataType] = {
     Kind.TWEET_ID: pl.Int64(),
+    Kind.TWEET_REFERENCE: pl.Int64(),
     Kind.ACCOUNT_ID: pl.String(),
     Kind.TEXT: pl.String(),
     Kind.COUNT: pl.Int64(),
@@ -111,11 +117,11 @@ TWEETS = FileSchema(
         Column("tweet_time", Kind.MINUTE_TIME, required=True),
         Column("tweet_client_name", Kind.TEXT),
         Column("in_reply_to_userid", Kind.ACCOUNT_ID),
-        Column("in_reply_to_tweetid", Kind.TWEET_ID),
-        Column("quoted_tweet_tweetid", Kind.TWEET_ID),
+        Column("in_reply_to_tweetid", Kind.TWEET_REFERENCE),
+        Column("quoted_tweet_tweetid", Kind.TWEET_REFERENCE),
         Column("is_retweet", Kind.BOOLEAN, required=True),
         Column("retweet_userid", Kind.ACCOUNT_ID),
-        Column("retweet_tweetid", Kind.TWEET_ID),
+        Column("retweet_tweetid", Kind.TWEET_REFERENCE),
         Column("latitude", Kind.COORDINATE),
         Column("longitude", Kind.COORDINATE),
         Column("quote_count", Kind.COUNT),
@@ -138,6 +144,22 @@ IS_HASHED = "is_hashed"  # userid replaced by Twitter's hash (not all digits)
 # Columns the loader adds to tweets.
 TWEET_TIMESTAMP = "tweet_timestamp"  # millisecond UTC time from the snowflake id
 RETWEETED_SCREEN_NAME = "retweeted_screen_name"  # from "RT @name:" in the text
+
+
+def lossy_column(name: str) -> str:
+    """The Boolean column added beside a tweet-reference column: true where the file wrote the id as a float.
+
+    Twitter's 2020-21 files often write in_reply_to_tweetid and quoted_tweet_tweetid as floats
+    ("1.207965844074107e+18"). A double holds only every 256th integer at that size, so the loaded value is
+    the nearest integer to what was written, not the id: such ids cannot be joined exactly to `tweetid`
+    (match them within the float's precision, or not at all). Null where the field is blank.
+    """
+    return f"{name}_lossy"
+
+
+# Tweets columns holding another tweet's id, each with its `_lossy` column.
+TWEET_REFERENCES = tuple(column.name for column in TWEETS.columns if column.kind is Kind.TWEET_REFERENCE)
+LOSSY_COLUMNS = tuple(lossy_column(name) for name in TWEET_REFERENCES)
 
 # Twitter snowflake ids encode milliseconds since this epoch in the bits above 22.
 SNOWFLAKE_EPOCH_MS = 1288834974657

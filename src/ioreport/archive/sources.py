@@ -6,19 +6,22 @@ users) by its header: only tweets files have the tweets key.
 
 from __future__ import annotations
 
+import csv
 import gzip
-import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 from ioreport.archive.schema import TWEETS, USERS, FileSchema
 from ioreport.errors import InputError
 
-ENCODING = "utf-8-sig"  # UTF-8, dropping a byte-order mark when there is one
+BYTE_ORDER_MARK = b"\xef\xbb\xbf"  # dropped where a file starts with it
+
+ARCHIVE_SUFFIXES = (".csv", ".csv.gz", ".zip")  # what discover() looks at in a folder
 
 _ZIP_MAGIC = b"PK"
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -48,15 +51,16 @@ class Source:
         return f"{self.path}:{self.member}" if self.member else str(self.path)
 
     @contextmanager
-    def open(self) -> Iterator[TextIO]:
+    def open(self) -> Iterator[BinaryIO]:
+        """The CSV bytes, decompressed."""
         if self.member:
-            with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as raw:
-                yield io.TextIOWrapper(raw, encoding=ENCODING, newline="")
+            with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as stream:
+                yield stream
         elif self.gzipped:
-            with gzip.open(self.path, "rt", encoding=ENCODING, newline="") as stream:
+            with gzip.open(self.path, "rb") as stream:
                 yield stream
         else:
-            with self.path.open(encoding=ENCODING, newline="") as stream:
+            with self.path.open("rb") as stream:
                 yield stream
 
 
@@ -123,3 +127,75 @@ def looks_like(header: list[str]) -> str | None:
     if TWEETS.key in names:
         return TWEETS.kind
     return USERS.kind if set(USERS.required) <= names else None
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """The archive files of a folder, told apart by their headers."""
+
+    tweets: list[Path]
+    users: Path | None
+    ignored: list[tuple[Path, str]] = field(default_factory=list)  # files that are no archive file, and why
+
+    @property
+    def messages(self) -> list[str]:
+        return [f"{path}: ignored, not an archive file ({why})" for path, why in self.ignored]
+
+
+def discover(folder: Path) -> Discovered:
+    """Every CSV, .csv.gz and .zip file in the folder, as tweets or users by its header, in name order.
+
+    The disclosures name files in several ways (`<release>_tweets_csv_hashed_2019.csv`,
+    `hashed_2020_12_<release>_<release>_tweets.csv`, `_N` parts), so names are not trusted.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder")
+    candidates = sorted(
+        path for path in folder.iterdir() if path.is_file() and path.name.lower().endswith(ARCHIVE_SUFFIXES)
+    )
+    tables: dict[str, list[Path]] = {TWEETS.kind: [], USERS.kind: []}
+    ignored = []
+    for path in candidates:
+        table, why = _table_of(path)
+        if table:
+            tables[table].append(path)
+        else:
+            ignored.append((path, why))
+    found = Discovered(tables[TWEETS.kind], None, ignored)
+    if not found.tweets and not tables[USERS.kind]:
+        seen = "; ".join(found.messages) or "no .csv, .csv.gz or .zip file"
+        raise InputError(f"{folder}: no archive tweets or users file ({seen})")
+    if len(tables[USERS.kind]) > 1:
+        names = ", ".join(path.name for path in tables[USERS.kind])
+        raise InputError(f"{folder}: more than one users file ({names}); keep one dataset per folder")
+    return Discovered(found.tweets, next(iter(tables[USERS.kind]), None), ignored)
+
+
+def _table_of(path: Path) -> tuple[str | None, str]:
+    """The table a file's header belongs to (every member's, for a zip archive), or why it has none."""
+    try:
+        tables = {_header_table(source) for source in sources(path, TWEETS)}
+    except InputError as err:
+        return None, str(err).removeprefix(f"{path}: ")
+    if len(tables) > 1:
+        raise InputError(f"{path}: zip archive holds both tweets and users files; unpack it")
+    table = tables.pop()
+    return table, "" if table else "its header has neither the tweets nor the users columns"
+
+
+def _header_table(source: Source) -> str | None:
+    try:
+        with source.open() as stream:
+            return looks_like(next(csv.reader(text_lines(stream)), []))
+    except (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib.error, zipfile.BadZipFile) as err:
+        raise InputError(f"{source.where}: cannot read its header ({err})") from None
+
+
+def text_lines(stream: BinaryIO) -> Iterator[str]:
+    """The stream's physical lines as text: split at LF only, so a bare CR stays inside its line."""
+    first = stream.readline()
+    if first:
+        yield first.removeprefix(BYTE_ORDER_MARK).decode("utf-8")
+    for line in stream:
+        yield line.decode("utf-8")

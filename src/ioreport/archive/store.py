@@ -21,7 +21,7 @@ from ioreport.archive.validate import ADDED_COLUMNS, USERID, output_schema
 from ioreport.errors import InputError
 
 # Bump whenever a change to the loader changes what it writes: it is part of the cache key.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 
 BUCKET_ROWS = 500_000  # rows sorted in memory at once (about 0.5 GB of tweets)
 HASH_BLOCK_BYTES = 1 << 20

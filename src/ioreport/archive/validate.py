@@ -18,6 +18,7 @@ from ioreport.archive.read import ROW, RawChunk
 from ioreport.archive.schema import (
     FIRST_SNOWFLAKE_ID,
     IS_HASHED,
+    LOSSY_COLUMNS,
     RETWEETED_SCREEN_NAME,
     SNOWFLAKE_EPOCH_MS,
     SNOWFLAKE_SHIFT,
@@ -29,6 +30,7 @@ from ioreport.archive.schema import (
     Column,
     FileSchema,
     Kind,
+    lossy_column,
 )
 
 RECORD_TEXT_LIMIT = 2000
@@ -41,7 +43,14 @@ TWEET_TEXT = TWEETS.by_name["tweet_text"].name
 IS_RETWEET = TWEETS.by_name["is_retweet"].name
 
 ADDED_COLUMNS = {
-    TWEETS.kind: (SOURCE_FILE, SOURCE_LINE, IS_HASHED, TWEET_TIMESTAMP, RETWEETED_SCREEN_NAME),
+    TWEETS.kind: (
+        SOURCE_FILE,
+        SOURCE_LINE,
+        IS_HASHED,
+        TWEET_TIMESTAMP,
+        RETWEETED_SCREEN_NAME,
+        *LOSSY_COLUMNS,
+    ),
     USERS.kind: (SOURCE_FILE, SOURCE_LINE, IS_HASHED),
 }
 QUARANTINE_SCHEMA = {
@@ -69,6 +78,7 @@ def output_schema(schema: FileSchema) -> dict[str, pl.DataType]:
         IS_HASHED: pl.Boolean(),
         TWEET_TIMESTAMP: pl.Datetime("ms", "UTC"),
         RETWEETED_SCREEN_NAME: pl.String(),
+        **dict.fromkeys(LOSSY_COLUMNS, pl.Boolean()),
     }
     return {**schema.polars_schema(), **{name: added[name] for name in ADDED_COLUMNS[schema.kind]}}
 
@@ -125,6 +135,13 @@ def _typed(raw: pl.DataFrame, schema: FileSchema) -> pl.DataFrame:
             else pl.lit(None, column.dtype).alias(column.name)
             for column in schema.columns
         ),
+        *(
+            _lossy(column)
+            if column.name in raw.columns
+            else pl.lit(None, pl.Boolean).alias(lossy_column(column.name))
+            for column in schema.columns
+            if column.kind is Kind.TWEET_REFERENCE
+        ),
     )
 
 
@@ -135,6 +152,7 @@ def _values_with_added_columns(schema: FileSchema, label: str) -> list[pl.Expr]:
         IS_HASHED: ~pl.col(USERID).str.contains(DIGITS),
         TWEET_TIMESTAMP: _tweet_timestamp(),
         RETWEETED_SCREEN_NAME: _retweeted_screen_name(),
+        **{name: pl.col(name) for name in LOSSY_COLUMNS},
     }
     return [*schema.names, *(added[name].alias(name) for name in ADDED_COLUMNS[schema.kind])]
 
@@ -203,6 +221,15 @@ def _non_negative_integer(text: pl.Expr) -> pl.Expr:
     return pl.when(number >= 0).then(number)
 
 
+def _tweet_reference(text: pl.Expr) -> pl.Expr:
+    """An integer id, or the integer nearest an id written as a float (see schema.lossy_column)."""
+    exact = text.cast(pl.Int64, strict=False)
+    written_as_float = text.cast(pl.Float64, strict=False)
+    in_range = written_as_float.is_finite() & (written_as_float >= 0) & (written_as_float < 2.0**63)
+    nearest = pl.when(exact.is_null() & in_range).then(written_as_float.round().cast(pl.Int64))
+    return pl.coalesce(pl.when(exact >= 0).then(exact), nearest)
+
+
 def _utc_time(text: pl.Expr) -> pl.Expr:
     """Minute-resolution time as published, or with seconds as some re-exports write it."""
     # Giving minute times ":00" lets one layout parse both, twice as fast as trying two layouts.
@@ -225,6 +252,7 @@ def _string_list(text: pl.Expr) -> pl.Expr:
 
 _PARSERS: dict[Kind, _Parser] = {
     Kind.TWEET_ID: _Parser(_non_negative_integer, "non-numeric {name}"),
+    Kind.TWEET_REFERENCE: _Parser(_tweet_reference, "non-numeric {name}"),
     Kind.ACCOUNT_ID: _Parser(lambda text: text),
     Kind.TEXT: _Parser(lambda text: text, strip=False),
     Kind.COUNT: _Parser(_non_negative_integer, "non-numeric {name}"),
@@ -258,6 +286,13 @@ def _typed_value(column: Column) -> pl.Expr:
     if parser.blank_value is not None:
         value = pl.when(given.is_null()).then(pl.lit(parser.blank_value, column.dtype)).otherwise(value)
     return value.alias(column.name)
+
+
+def _lossy(column: Column) -> pl.Expr:
+    """True where a valid id was written as a float, false where as an integer, null where blank."""
+    given = _given(pl.col(column.name), _PARSERS[column.kind])
+    written_as_float = given.cast(pl.Int64, strict=False).is_null()
+    return pl.when(_typed_value(column).is_not_null()).then(written_as_float).alias(lossy_column(column.name))
 
 
 def _failure(column: Column) -> tuple[pl.Expr, pl.Expr] | None:
