@@ -12,33 +12,37 @@ from __future__ import annotations
 
 import gc
 import shutil
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
-from ioreport.archive.read import read_chunks
+from ioreport.archive.read import read_chunks, records_at
 from ioreport.archive.schema import RETWEETED_SCREEN_NAME, TWEET_TIMESTAMP, TWEETS, USERS, FileSchema
 from ioreport.archive.sources import sources
 from ioreport.archive.store import (
+    Deduplicated,
     FileCounts,
     IngestResult,
     TableParts,
     cache_key,
     concat_parquet,
+    deduplicate,
     derive_users,
     describe_input,
     is_complete,
     publish,
     read_manifest,
+    remove_abandoned_work,
+    work_directory,
     write_manifest,
     write_sorted,
 )
-from ioreport.archive.validate import QUARANTINE_SCHEMA, USERID, typed_chunk
+from ioreport.archive.validate import QUARANTINE_SCHEMA, USERID, check_chunk
 from ioreport.config.paths import CACHE_DIR
 from ioreport.errors import InputError
 
@@ -65,16 +69,16 @@ def ingest(
         inputs.append(describe_input(Path(users), USERS.kind))
     key = cache_key(inputs)
     target = Path(cache_dir) / key
+    for abandoned in remove_abandoned_work(Path(cache_dir)):
+        say(f"removed {abandoned.name}, left by an ingest that was killed")
     if is_complete(target):
         say(f"reused cached ingest {key[:12]}")
         # Same content, maybe elsewhere: report the paths given now.
         return replace(read_manifest(target), inputs=inputs)
-    # A private name next to the target (so the final rename stays on one file system); mkdir keeps the umask.
-    work = target.parent / f".{key[:12]}-{uuid.uuid4().hex}"
-    work.mkdir(parents=True)
+    work = work_directory(Path(cache_dir), key)
     try:
-        counts = _build(tweets, Path(users) if users is not None else None, work, say)
-        write_manifest(work, key, inputs, counts)
+        tables = _build(tweets, Path(users) if users is not None else None, work, say)
+        write_manifest(work, key, inputs, *tables)
         publish(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -83,26 +87,32 @@ def ingest(
 
 def _build(
     tweets: list[Path], users: Path | None, work: Path, say: Callable[[str], None]
-) -> dict[str, FileCounts]:
+) -> tuple[dict[str, FileCounts], dict[str, int]]:
+    """The tables in the work directory; what happened to the rows, and the id fields cleaned, per table."""
     parts_dir = work / "parts"
     parts_dir.mkdir()
+    ingested_at = datetime.now(UTC)
     tables = {}
     if tweets:
-        tables[TWEETS.kind] = _load_table(tweets, TWEETS, parts_dir, say)
+        tables[TWEETS.kind] = _load_table(tweets, TWEETS, parts_dir, ingested_at, say)
     if users is not None:
-        tables[USERS.kind] = _load_table([users], USERS, parts_dir, say)
+        tables[USERS.kind] = _load_table([users], USERS, parts_dir, ingested_at, say)
+    deduplicated = {kind: _deduplicate(table) for kind, table in tables.items()}
     counts = {}
     if tweets:
         say("deduplicating and sorting tweets")
         lookup = _screen_name_lookup(list(tables.values()))
         counts[TWEETS.kind] = write_sorted(
             tables[TWEETS.kind],
+            deduplicated[TWEETS.kind],
             work / "tweets.parquet",
             sort_by=[TWEET_TIMESTAMP, TWEETS.key],
             transform=lambda frame: _fill_retweet_userid(frame, lookup),
         )
     if users is not None:
-        counts[USERS.kind] = write_sorted(tables[USERS.kind], work / "users.parquet", sort_by=[USERID])
+        counts[USERS.kind] = write_sorted(
+            tables[USERS.kind], deduplicated[USERS.kind], work / "users.parquet", sort_by=[USERID]
+        )
     else:
         say("deriving accounts from the tweets")
         counts[USERS.kind] = derive_users(work / "tweets.parquet", work / "users.parquet")
@@ -114,22 +124,46 @@ def _build(
             f"{kind}: {table_counts.loaded:,} loaded, {table_counts.quarantined:,} quarantined, "
             f"{table_counts.duplicates:,} duplicates"
         )
-    return counts
+    cleaned = {kind: table.control_characters_removed for kind, table in tables.items()}
+    for kind, fields in cleaned.items():
+        if fields:
+            say(f"{kind}: removed control characters from {fields:,} id fields")
+    return counts, cleaned
+
+
+def _deduplicate(table: TableParts) -> Deduplicated:
+    """Tell duplicates from conflicts; conflicting records go to the quarantine, quoted from their files."""
+    deduplicated = deduplicate(table)
+    conflicts = deduplicated.conflicts
+    if conflicts.height:
+        texts = {
+            (label, line): text
+            for label, starts in conflicts.group_by("file").agg("line").iter_rows()
+            for line, text in records_at(table.sources[label], set(starts)).items()
+        }
+        records = [texts.get(place) for place in conflicts.select("file", "line").iter_rows()]
+        table.add_quarantine(conflicts.with_columns(record=pl.Series(records, dtype=pl.String)))
+    return deduplicated
 
 
 def _load_table(
-    paths: list[Path], schema: FileSchema, directory: Path, say: Callable[[str], None]
+    paths: list[Path],
+    schema: FileSchema,
+    directory: Path,
+    ingested_at: datetime,
+    say: Callable[[str], None],
 ) -> TableParts:
     """Read every file of one table into parts; a worker types and writes a chunk while the next is read."""
     table = TableParts(schema, directory)
 
     def add(chunk) -> None:
-        table.add(len(chunk.rows), *typed_chunk(chunk, schema))
+        table.add(chunk.input_rows, check_chunk(chunk, schema, ingested_at))
 
     with _gc_paused(), ThreadPoolExecutor(max_workers=1) as worker:
         writing: Future | None = None
         for number, path in enumerate(paths, start=1):
             for source in sources(path, schema):
+                table.sources[source.label] = source
                 for chunk in read_chunks(source, schema, say):
                     if writing:
                         writing.result()  # one chunk in the worker, one being read: memory stays flat

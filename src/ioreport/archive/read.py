@@ -1,27 +1,40 @@
-"""Reading a source's records into raw chunks: string columns, the physical line of each record.
+"""Reading a source's records into raw chunks: a string column per field, the physical line of each record.
 
 Records are read with the csv module, which handles quoted newlines, from the file's physical lines: split
 at LF only (a bare CR inside a text ends no line), which gives the physical line each record starts on.
-Records with another number of fields than the header are set aside for the quarantine.
+Records that cannot become a row of the header's fields are rejected here, each on its own: another number
+of fields than the header, bytes that are not UTF-8, malformed CSV. Only a file whose header cannot be read
+raises InputError.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import polars as pl
 
 from ioreport.archive.schema import SOURCE_LINE, FileSchema
-from ioreport.archive.sources import Source, header_columns, text_lines
+from ioreport.archive.sources import BYTE_ORDER_MARK, Source, header_columns
 from ioreport.errors import InputError
 
 CHUNK_ROWS = 100_000
-ROW = "_row"  # a record's index in its chunk (never written)
+RECORD_TEXT_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A record that is no row of the header's fields."""
+
+    line: int
+    reason: str
+    record: str  # its text, as far as it could be read
 
 
 @dataclass(frozen=True)
@@ -30,75 +43,157 @@ class RawChunk:
 
     label: str
     columns: list[str | None]  # canonical name of each header field, None when unknown
-    rows: list[list[str]]  # every record's fields, kept to quote failing records in the quarantine
-    lines: list[int]  # the physical line each record starts on
-    misfits: list[int]  # indexes of records with another number of fields than the header
-    fitting: pl.DataFrame  # the other records: a string column per known field, SOURCE_LINE and ROW
+    records: pl.DataFrame  # the rows: a String column per header field (see field_names), and SOURCE_LINE
+    rejected: list[Rejected]
     rows_read: int  # records read from the source so far, this chunk included
+
+    @property
+    def input_rows(self) -> int:
+        return self.records.height + len(self.rejected)
+
+
+def field_names(columns: list[str | None]) -> list[str]:
+    """The column name of each header field in a chunk: its canonical name, or a placeholder when unknown."""
+    return [name or f"_unknown_{index}" for index, name in enumerate(columns)]
+
+
+def record_text(fields: list[str]) -> str:
+    """The record re-encoded as one CSV record (what the file held, up to quoting), truncated."""
+    buffer = io.StringIO()
+    # The default terminator makes the writer quote fields holding \r or \n; it is then dropped.
+    csv.writer(buffer).writerow(fields)
+    return _printable(buffer.getvalue().removesuffix("\r\n")[:RECORD_TEXT_LIMIT])
+
+
+def _printable(text: str) -> str:
+    """Bytes that were not UTF-8 (kept as surrogates while parsing) shown as \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def read_chunks(source: Source, schema: FileSchema, say: Callable[[str], None]) -> Iterator[RawChunk]:
-    reader = None
-
-    def where() -> str:
-        return f"{source.where} (near line {reader.line_num + 1})" if reader else source.where
-
-    with _read_errors(where), source.open() as stream:
-        reader = csv.reader(text_lines(stream))
-        columns = header_columns(next(reader, None), schema, source.where, say)
+    with _read_errors(source.where), source.open() as stream:
+        lines = _Lines(stream)
+        records = _records(lines)
+        _, header = next(records, (1, None))
+        if lines.not_utf8:
+            raise InputError(f"{source.where}: not UTF-8 text (a binary file, or another encoding)")
+        if isinstance(header, Rejected):
+            raise InputError(f"{source.where}: cannot read the header ({header.reason})")
+        columns = header_columns(header, schema, source.where, say)
         rows_read = 0
-        for rows, lines in _record_batches(reader):
-            rows_read += len(rows)
-            yield _raw_chunk(source.label, columns, rows, lines, rows_read)
+        for batch in _batches(records, len(columns)):
+            chunk = _raw_chunk(source.label, columns, *batch, rows_read)
+            rows_read = chunk.rows_read
+            yield chunk
 
 
-def _record_batches(reader) -> Iterator[tuple[list[list[str]], list[int]]]:
-    """Lists of up to CHUNK_ROWS records and the line each starts on (blank lines hold no record)."""
+class _Lines:
+    """A byte stream's physical lines as text, counted; bytes that are not UTF-8 are noted, not fatal."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.number = 0  # lines read so far
+        self.read: list[str] = []  # the lines read since the last mark()
+        self.not_utf8: tuple[int, int] | None = None  # (line, byte) of the first bad byte since mark()
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._stream:
+            self.number += 1
+            if self.number == 1:
+                line = line.removeprefix(BYTE_ORDER_MARK)
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as err:
+                self.not_utf8 = self.not_utf8 or (self.number, line[err.start])
+                text = line.decode("utf-8", "surrogateescape")
+            self.read.append(text)
+            yield text
+
+    def mark(self) -> None:
+        self.read, self.not_utf8 = [], None
+
+
+def _records(lines: _Lines) -> Iterator[tuple[int, list[str] | Rejected]]:
+    """Each record's first line, and its fields or why it has none; blank lines hold no record."""
+    reader = csv.reader(lines)
+    while True:
+        lines.mark()
+        start = lines.number + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            yield start, Rejected(start, f"malformed CSV: {err}", _printable("".join(lines.read)))
+            continue
+        if lines.not_utf8:
+            line, byte = lines.not_utf8
+            yield start, Rejected(start, f"not UTF-8: byte 0x{byte:02x} on line {line}", record_text(fields))
+        elif fields:
+            yield start, fields
+
+
+def _batches(
+    records: Iterator[tuple[int, list[str] | Rejected]], width: int
+) -> Iterator[tuple[list[list[str]], list[int], list[Rejected]]]:
+    """Up to CHUNK_ROWS records at a time: the rows of `width` fields, their lines, and the rejected."""
     rows: list[list[str]] = []
     lines: list[int] = []
-    start = reader.line_num + 1
-    for row in reader:
-        if row:
-            rows.append(row)
-            lines.append(start)
-            if len(rows) == CHUNK_ROWS:
-                yield rows, lines
-                rows, lines = [], []
-        start = reader.line_num + 1
-    if rows:
-        yield rows, lines
+    rejected: list[Rejected] = []
+    for line, record in records:
+        if isinstance(record, Rejected):
+            rejected.append(record)
+        elif len(record) != width:
+            rejected.append(
+                Rejected(line, f"expected {width} fields, found {len(record)}", record_text(record))
+            )
+        else:
+            rows.append(record)
+            lines.append(line)
+        if len(rows) + len(rejected) == CHUNK_ROWS:
+            yield rows, lines, rejected
+            rows, lines, rejected = [], [], []
+    if rows or rejected:
+        yield rows, lines, rejected
 
 
 @contextmanager
-def _read_errors(where: Callable[[], str]) -> Iterator[None]:
-    """The ways reading a file fails, as InputError naming the file (and line, once reading started)."""
+def _read_errors(where: str) -> Iterator[None]:
+    """The ways reading a file fails as a whole, as InputError naming the file."""
     try:
         yield
-    except UnicodeDecodeError:
-        raise InputError(f"{where()}: not UTF-8 text (a binary file, or another encoding)") from None
-    except csv.Error as err:
-        raise InputError(f"{where()}: malformed CSV ({err})") from None
     except (OSError, EOFError, zlib.error, zipfile.BadZipFile, NotImplementedError) as err:
-        raise InputError(f"{where()}: cannot read ({err})") from None
+        raise InputError(f"{where}: cannot read ({err})") from None
 
 
 def _raw_chunk(
-    label: str, columns: list[str | None], rows: list[list[str]], lines: list[int], rows_read: int
+    label: str,
+    columns: list[str | None],
+    rows: list[list[str]],
+    lines: list[int],
+    rejected: list[Rejected],
+    rows_before: int,
 ) -> RawChunk:
-    """Set aside records with the wrong number of fields; the others become string columns."""
-    width = len(columns)
-    fitting = [index for index, row in enumerate(rows) if len(row) == width]
-    misfits = sorted(set(range(len(rows))) - set(fitting)) if len(fitting) < len(rows) else []
-    fitting_rows = [rows[index] for index in fitting] if misfits else rows
-    fields = zip(*fitting_rows, strict=True) if fitting_rows else [()] * width
-    series = [
-        pl.Series(name, values, pl.String) for name, values in zip(columns, fields, strict=True) if name
-    ]
-    frame = pl.DataFrame(
+    fields = zip(*rows, strict=True) if rows else [()] * len(columns)
+    records = pl.DataFrame(
         [
-            *series,
-            pl.Series(SOURCE_LINE, [lines[index] for index in fitting], pl.Int64),
-            pl.Series(ROW, fitting, pl.Int64),
+            *(
+                pl.Series(name, values, pl.String)
+                for name, values in zip(field_names(columns), fields, strict=True)
+            ),
+            pl.Series(SOURCE_LINE, lines, pl.Int64),
         ]
     )
-    return RawChunk(label, columns, rows, lines, misfits, frame, rows_read)
+    return RawChunk(label, columns, records, rejected, rows_before + len(rows) + len(rejected))
+
+
+def records_at(source: Source, starts: set[int]) -> dict[int, str]:
+    """The text of the source's records that start on the given lines, found by reading it again."""
+    found: dict[int, str] = {}
+    with _read_errors(source.where), source.open() as stream:
+        for line, record in _records(_Lines(stream)):
+            if line in starts:
+                found[line] = record.record if isinstance(record, Rejected) else record_text(record)
+                if len(found) == len(starts):
+                    break
+    return found

@@ -9,25 +9,36 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import shutil
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from ioreport.archive.schema import TWEETS, USERS, FileSchema
-from ioreport.archive.validate import ADDED_COLUMNS, USERID, output_schema
+from ioreport.archive.schema import SOURCE_FILE, SOURCE_LINE, TWEETS, USERS, FileSchema
+from ioreport.archive.sources import Source
+from ioreport.archive.validate import ADDED_COLUMNS, RECORD_HASH, USERID, Checked, output_schema
 from ioreport.errors import InputError
 
 # Bump whenever a change to the loader changes what it writes: it is part of the cache key.
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"
 
 BUCKET_ROWS = 500_000  # rows sorted in memory at once (about 0.5 GB of tweets)
 HASH_BLOCK_BYTES = 1 << 20
 MANIFEST = "ingest.json"
 FINAL_PARQUET = {"compression": "zstd", "statistics": True}
 BUCKET = "_bucket"  # working column of the external sort (never written)
+# A work directory whose owner is gone, or that nothing has written to for this long, was abandoned
+# (by a killed ingest): the next ingest removes it.
+ABANDONED_AFTER_SECONDS = 30 * 60
+WORK_DIRECTORY = re.compile(r"^\.[0-9a-z]+-(?P<pid>\d+)-[0-9a-f]+$")
+CONFLICT_LOCATIONS_SHOWN = 10
+VERSIONS = "_versions"  # working column: how many different records a key has
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,7 @@ class IngestResult:
     inputs: list[dict]
     users_derived_from_tweets: bool
     cache_key: str
+    control_characters_removed: dict[str, int] = field(default_factory=dict)  # id fields cleaned, per table
 
     def scan_tweets(self) -> pl.LazyFrame | None:
         return pl.scan_parquet(self.tweets) if self.tweets else None
@@ -100,9 +112,12 @@ def is_complete(directory: Path) -> bool:
     return (directory / MANIFEST).exists()
 
 
-def write_manifest(work: Path, key: str, inputs: list[dict], counts: dict[str, FileCounts]) -> None:
+def write_manifest(
+    work: Path, key: str, inputs: list[dict], counts: dict[str, FileCounts], cleaned: dict[str, int]
+) -> None:
     """Written last: its presence marks a complete result."""
     manifest = {
+        "control_characters_removed": cleaned,
         "loader_version": LOADER_VERSION,
         "cache_key": key,
         "inputs": inputs,
@@ -123,7 +138,52 @@ def read_manifest(directory: Path) -> IngestResult:
         inputs=manifest["inputs"],
         users_derived_from_tweets=manifest["users_derived_from_tweets"],
         cache_key=manifest["cache_key"],
+        control_characters_removed=manifest["control_characters_removed"],
     )
+
+
+def work_directory(cache_dir: Path, key: str) -> Path:
+    """A private directory beside the target (the final rename stays on one file system), named by owner."""
+    work = cache_dir / f".{key[:12]}-{os.getpid()}-{uuid.uuid4().hex}"
+    work.mkdir(parents=True)  # mkdir keeps the umask
+    return work
+
+
+def remove_abandoned_work(cache_dir: Path) -> list[Path]:
+    """Remove the work directories of ingests that were killed (a SIGKILL runs no clean-up)."""
+    removed = []
+    for entry in cache_dir.iterdir() if cache_dir.is_dir() else ():
+        found = WORK_DIRECTORY.match(entry.name)
+        if (
+            found
+            and entry.is_dir()
+            and (not _alive(int(found["pid"])) or _idle_seconds(entry) > ABANDONED_AFTER_SECONDS)
+        ):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def _idle_seconds(work: Path) -> float:
+    """Time since anything was written in the work directory or its parts (a process id can be reused)."""
+    touched = [work, *work.iterdir()]
+    touched += [
+        entry
+        for directory in touched
+        if directory.is_dir() and directory != work
+        for entry in directory.iterdir()
+    ]
+    return time.time() - max(entry.stat().st_mtime for entry in touched)
 
 
 def publish(work: Path, target: Path) -> None:
@@ -151,10 +211,14 @@ class TableParts:
     quarantine_parts: list[Path] = field(default_factory=list)
     input_rows: int = 0
     quarantined: int = 0
+    control_characters_removed: int = 0
+    sources: dict[str, Source] = field(default_factory=dict)  # by label, to quote records found later
 
-    def add(self, input_rows: int, valid: pl.DataFrame, quarantine: pl.DataFrame) -> None:
+    def add(self, input_rows: int, checked: Checked) -> None:
+        valid, quarantine = checked.valid, checked.quarantine
         self.input_rows += input_rows
         self.quarantined += quarantine.height
+        self.control_characters_removed += checked.control_characters_removed
         if valid.height:
             self.parts.append(self.part_path("part", len(self.parts)))
             self.heights.append(valid.height)
@@ -166,9 +230,15 @@ class TableParts:
     def part_path(self, role: str, index: int) -> Path:
         return self.directory / f"{self.schema.kind}-{role}-{index:06d}.parquet"
 
+    def add_quarantine(self, quarantine: pl.DataFrame) -> None:
+        """Quarantine rows found once the whole table was read (conflicts)."""
+        self.quarantined += quarantine.height
+        self.quarantine_parts.append(self.part_path("quarantine", len(self.quarantine_parts)))
+        _write_part(quarantine, self.quarantine_parts[-1])
+
     def scan(self) -> pl.LazyFrame:
         if not self.parts:
-            return pl.LazyFrame(schema=output_schema(self.schema))
+            return pl.LazyFrame(schema={**output_schema(self.schema), RECORD_HASH: pl.UInt64()})
         return pl.scan_parquet(self.parts)
 
 
@@ -177,37 +247,84 @@ def _write_part(frame: pl.DataFrame, path: Path) -> None:
     frame.write_parquet(path, compression="lz4", statistics=False)
 
 
+@dataclass(frozen=True)
+class Deduplicated:
+    """What deduplication decided for each row of a table's parts (in part order)."""
+
+    keep: pl.Series  # the first record of each key without conflict
+    duplicates: int  # rows repeating an earlier record exactly
+    conflicts: pl.DataFrame  # quarantine rows (without record text) for every record of a conflicting key
+
+
+def deduplicate(table: TableParts) -> Deduplicated:
+    """Only records whose every field reads the same are duplicates; a key with different records is a
+    conflict, and all its records go to the quarantine."""
+    key = table.schema.key
+    keys = table.scan().select(key, RECORD_HASH).collect()
+    versions = keys.select(pl.col(RECORD_HASH).n_unique().over(key)).to_series()
+    conflicting = versions > 1
+    keep = keys.select(pl.col(key).is_first_distinct()).to_series() & ~conflicting
+    found = [
+        pl.read_parquet(part, columns=[SOURCE_FILE, SOURCE_LINE, key]).filter(rows)
+        for part, rows in _slices(table, conflicting)
+        if rows.any()
+    ]
+    empty = pl.DataFrame(schema={SOURCE_FILE: pl.String(), SOURCE_LINE: pl.Int64(), key: keys[key].dtype})
+    conflicts = pl.concat([empty, *found]).with_columns(versions.filter(conflicting).alias(VERSIONS))
+    return Deduplicated(keep, int((~keep & ~conflicting).sum()), _conflict_reasons(conflicts, key))
+
+
+def _slices(table: TableParts, mask: pl.Series) -> Iterator[tuple[Path, pl.Series]]:
+    """Each part and its slice of a mask over all the table's rows in part order."""
+    offset = 0
+    for part, height in zip(table.parts, table.heights, strict=True):
+        yield part, mask.slice(offset, height)
+        offset += height
+
+
+def _conflict_reasons(conflicts: pl.DataFrame, key: str) -> pl.DataFrame:
+    reasons = {}
+    for (value,), rows in conflicts.group_by(key, maintain_order=True):
+        files = rows.group_by(SOURCE_FILE, maintain_order=True).agg(pl.col(SOURCE_LINE))
+        places = []
+        for file, lines in files.iter_rows():
+            shown = ", ".join(str(line) for line in lines[:CONFLICT_LOCATIONS_SHOWN])
+            more = "…" if len(lines) > CONFLICT_LOCATIONS_SHOWN else ""
+            places.append(f"{file} line{'s' if len(lines) > 1 else ''} {shown}{more}")
+        reasons[value] = (
+            f"conflicting {key} {value}: {rows[VERSIONS][0]} different records ({', '.join(places)})"
+        )
+    return conflicts.select(
+        pl.col(SOURCE_FILE).alias("file"),
+        pl.col(SOURCE_LINE).alias("line"),
+        pl.lit(key, pl.String).alias("column"),
+        pl.col(key).replace_strict(reasons, default=None, return_dtype=pl.String).alias("reason"),
+    )
+
+
 def write_sorted(
     table: TableParts,
+    deduplicated: Deduplicated,
     target: Path,
     sort_by: list[str],
     transform: Callable[[pl.DataFrame], pl.DataFrame] = lambda frame: frame,
 ) -> FileCounts:
-    """Drop repeated keys (first kept), transform, sort and write the table; count what happened."""
-    first_seen = table.scan().select(pl.col(table.schema.key).is_first_distinct()).collect().to_series()
-    frames = _first_occurrences(table, first_seen, transform)
+    """Write the rows to keep, transformed and sorted; count what happened to the others."""
+    frames = (
+        (index, transform(pl.read_parquet(part).filter(rows).drop(RECORD_HASH)))
+        for index, (part, rows) in enumerate(_slices(table, deduplicated.keep))
+    )
     boundaries = _bucket_boundaries(table.scan(), sort_by[0])
     if boundaries.is_empty():
         _sort_in_memory(table, frames, sort_by, target)
     else:
         _external_sort(table, frames, boundaries, sort_by, target)
-    valid = table.input_rows - table.quarantined
     return FileCounts(
         input_rows=table.input_rows,
         loaded=row_count(target),
         quarantined=table.quarantined,
-        duplicates=valid - int(first_seen.sum()),
+        duplicates=deduplicated.duplicates,
     )
-
-
-def _first_occurrences(
-    table: TableParts, first_seen: pl.Series, transform: Callable[[pl.DataFrame], pl.DataFrame]
-) -> Iterator[tuple[int, pl.DataFrame]]:
-    """Each part's rows whose key was not seen before (first_seen covers all parts in order), transformed."""
-    offset = 0
-    for index, (part, height) in enumerate(zip(table.parts, table.heights, strict=True)):
-        yield index, transform(pl.read_parquet(part).filter(first_seen.slice(offset, height)))
-        offset += height
 
 
 def _sort_in_memory(

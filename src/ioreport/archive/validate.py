@@ -1,20 +1,31 @@
-"""Validating and typing raw chunks: one parser per schema kind, the added columns, quarantine rows.
+"""Validating and typing raw chunks: one parser per schema kind, plausibility rules, quarantine rows.
 
-Every known column is parsed by its kind's parser; a record whose value fails (or is missing where the
-record needs it for identity or time) goes to the quarantine with the first failing column in file order
-and the reason, and the others are typed and given the added columns.
+Every known column is parsed by its kind's parser; a record whose value fails goes to the quarantine with
+the first failing column in file order and the reason, and the others are typed and given the added
+columns. Besides values that do not parse, these rules quarantine a record, each with its own reason:
+
+| rule (time: `tweet_time`, `account_creation_date`) | reason |
+| --- | --- |
+| a time not before Twitter's launch | `<column> before Twitter existed (2006-03-21): '…'` |
+| a time not after the time of ingest | `<column> after the time of ingest: '…'` |
+| `tweet_time` in the snowflake id's minute | `tweet_time disagrees with the time in tweetid (…): '…'` |
+| counts and ids: non-negative integers | `negative <column>`, `<column> is not an integer`, `… too large` |
+
+Every tweets file checked shows `tweet_time` as its snowflake id's time truncated to the minute, so a
+disagreement beyond the minute means a corrupt row. Control characters in ids (a `\\x0b` in a userid) are
+removed, and counted. Records with the same key and other content (conflicts), and bytes that are not
+UTF-8, are handled in `store` and `read`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
 import polars as pl
 
-from ioreport.archive.read import ROW, RawChunk
+from ioreport.archive.read import RawChunk, Rejected, field_names, record_text
 from ioreport.archive.schema import (
     FIRST_SNOWFLAKE_ID,
     IS_HASHED,
@@ -33,8 +44,8 @@ from ioreport.archive.schema import (
     lossy_column,
 )
 
-RECORD_TEXT_LIMIT = 2000
 VALUE_TEXT_LIMIT = 80
+TWITTER_LAUNCH = date(2006, 3, 21)
 
 # The tweets columns the derived fields are computed from; looked up so that a schema rename fails here.
 USERID = USERS.key
@@ -56,19 +67,31 @@ ADDED_COLUMNS = {
 QUARANTINE_SCHEMA = {
     "file": pl.String(),
     "line": pl.Int64(),
-    "column": pl.String(),  # first failing column; null when the record has the wrong number of fields
+    "column": pl.String(),  # first failing column; null when the record could not be split into fields
     "reason": pl.String(),
     "record": pl.String(),
 }
 # Blank values of these kinds in a required column leave a row without identity or time: quarantined.
 IDENTITY_KINDS = frozenset({Kind.TWEET_ID, Kind.ACCOUNT_ID, Kind.MINUTE_TIME})
+ID_KINDS = frozenset({Kind.TWEET_ID, Kind.TWEET_REFERENCE, Kind.ACCOUNT_ID})
+CONTROL_CHARACTERS = r"[\x00-\x1f\x7f]"
 RETWEET_NAME_PATTERN = r"^RT @([A-Za-z0-9_]+):"  # screen names are 1-15 ASCII word characters
 DIGITS = r"^\d+$"
 # A list item: quoted (may hold commas) or a run up to the next comma.
 LIST_ITEM = r"'[^']*'|\"[^\"]*\"|[^,'\"\s][^,]*"
 
+# Working columns of a chunk while it is validated (never written).
+FAILED = "_failed"
+RECORD_HASH = "_record_hash"  # of every field's text: tells duplicates (same hash) from conflicts
 
-FAILED = "_failed"  # working column of a chunk while it is validated (never written)
+
+@dataclass(frozen=True)
+class Checked:
+    """A chunk after validation."""
+
+    valid: pl.DataFrame  # typed rows with the added columns and RECORD_HASH
+    quarantine: pl.DataFrame  # QUARANTINE_SCHEMA
+    control_characters_removed: int  # id fields that held control characters
 
 
 def output_schema(schema: FileSchema) -> dict[str, pl.DataType]:
@@ -83,62 +106,84 @@ def output_schema(schema: FileSchema) -> dict[str, pl.DataType]:
     return {**schema.polars_schema(), **{name: added[name] for name in ADDED_COLUMNS[schema.kind]}}
 
 
-def typed_chunk(chunk: RawChunk, schema: FileSchema) -> tuple[pl.DataFrame, pl.DataFrame]:
+def check_chunk(chunk: RawChunk, schema: FileSchema, ingested_at: datetime) -> Checked:
     """The chunk's valid records, typed and with the added columns, and quarantine rows for the others."""
-    failures = {
-        name: failure for name in chunk.columns if name and (failure := _failure(schema.by_name[name]))
-    }
-    typed = _typed(chunk.fitting, schema).with_columns(
+    present = [name for name in chunk.columns if name]
+    failures = {name: failure for name in present if (failure := _failure(schema, name, ingested_at))}
+    typed = _typed(chunk.records, schema).with_columns(
         pl.any_horizontal(False, *(failed for failed, _ in failures.values())).alias(FAILED)
     )
-    valid = typed.filter(~pl.col(FAILED)).select(_values_with_added_columns(schema, chunk.label))
+    valid = typed.filter(~pl.col(FAILED)).select(
+        *_values_with_added_columns(schema, chunk.label), RECORD_HASH
+    )
     # Reasons are spelled out only for the few failing records, naming the first failing column in the file.
-    failed = typed.filter(pl.col(FAILED)).select(
-        SOURCE_LINE,
-        ROW,
+    failed = typed.filter(pl.col(FAILED))
+    reasons = failed.select(
+        pl.lit(chunk.label).alias("file"),
+        pl.col(SOURCE_LINE).alias("line"),
         pl.coalesce(pl.when(failed).then(pl.lit(name)) for name, (failed, _) in failures.items()).alias(
             "column"
         ),
         pl.coalesce(pl.when(failed).then(reason) for failed, reason in failures.values()).alias("reason"),
     )
-    misfits = [chunk.rows[index] for index in chunk.misfits]
+    raw_fields = [
+        _raw_name(name) if column else name
+        for name, column in zip(field_names(chunk.columns), chunk.columns, strict=True)
+    ]
+    records = [record_text(fields) for fields in failed.select(pl.col(raw_fields).fill_null("")).rows()]
     quarantine = pl.concat(
         [
-            _quarantine_frame(
-                chunk.label,
-                lines=[chunk.lines[index] for index in chunk.misfits],
-                columns=[None] * len(misfits),
-                reasons=[f"expected {len(chunk.columns)} fields, found {len(row)}" for row in misfits],
-                rows=misfits,
-            ),
-            _quarantine_frame(
-                chunk.label,
-                lines=failed[SOURCE_LINE].to_list(),
-                columns=failed["column"].to_list(),
-                reasons=failed["reason"].to_list(),
-                rows=[chunk.rows[index] for index in failed[ROW]],
-            ),
+            _rejected_frame(chunk.label, chunk.rejected),
+            reasons.with_columns(record=pl.Series(records, dtype=pl.String)),
         ]
     )
-    return valid, quarantine.sort("line")
+    return Checked(valid, quarantine.sort("line"), _control_characters(chunk.records, schema))
+
+
+def _control_characters(records: pl.DataFrame, schema: FileSchema) -> int:
+    """How many id fields hold control characters."""
+    ids = [
+        column.name for column in schema.columns if column.kind in ID_KINDS and column.name in records.columns
+    ]
+    return (
+        records.select(pl.col(ids).str.contains(CONTROL_CHARACTERS).sum()).sum_horizontal().item()
+        if ids
+        else 0
+    )
+
+
+def _rejected_frame(label: str, rejected: list[Rejected]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "file": [label] * len(rejected),
+            "line": [record.line for record in rejected],
+            "column": [None] * len(rejected),
+            "reason": [record.reason for record in rejected],
+            "record": [record.record for record in rejected],
+        },
+        schema=QUARANTINE_SCHEMA,
+    )
 
 
 def _typed(raw: pl.DataFrame, schema: FileSchema) -> pl.DataFrame:
     """Typed values of every schema column (typed nulls when absent), next to the raw text of each."""
-    return raw.select(
-        SOURCE_LINE,
-        ROW,
-        *(pl.col(name).alias(_raw_name(name)) for name in schema.names if name in raw.columns),
+    present = [column for column in schema.columns if column.name in raw.columns]
+    return raw.with_columns(
+        *(pl.col(column.name).alias(_raw_name(column.name)) for column in present),
+        # Absent columns hash as blank, so a 30-column and a 31-column copy of a record are the same record.
+        pl.concat_str(
+            [pl.col(c.name).fill_null("") if c in present else pl.lit("") for c in schema.columns],
+            separator="\x1f",
+        )
+        .hash()
+        .alias(RECORD_HASH),
+    ).with_columns(
         *(
-            _typed_value(column)
-            if column.name in raw.columns
-            else pl.lit(None, column.dtype).alias(column.name)
+            _typed_value(column) if column in present else pl.lit(None, column.dtype).alias(column.name)
             for column in schema.columns
         ),
         *(
-            _lossy(column)
-            if column.name in raw.columns
-            else pl.lit(None, pl.Boolean).alias(lossy_column(column.name))
+            _lossy(column) if column in present else pl.lit(None, pl.Boolean).alias(lossy_column(column.name))
             for column in schema.columns
             if column.kind is Kind.TWEET_REFERENCE
         ),
@@ -150,40 +195,25 @@ def _values_with_added_columns(schema: FileSchema, label: str) -> list[pl.Expr]:
         SOURCE_FILE: pl.lit(label),
         SOURCE_LINE: pl.col(SOURCE_LINE),
         IS_HASHED: ~pl.col(USERID).str.contains(DIGITS),
-        TWEET_TIMESTAMP: _tweet_timestamp(),
+        TWEET_TIMESTAMP: pl.coalesce(_snowflake_time(), pl.col(TWEET_TIME)),
         RETWEETED_SCREEN_NAME: _retweeted_screen_name(),
         **{name: pl.col(name) for name in LOSSY_COLUMNS},
     }
     return [*schema.names, *(added[name].alias(name) for name in ADDED_COLUMNS[schema.kind])]
 
 
-def _tweet_timestamp() -> pl.Expr:
-    """Millisecond time from the snowflake id, when it agrees with the minute-resolution tweet_time."""
-    tweetid, minute = pl.col(TWEETS.key), pl.col(TWEET_TIME)
-    snowflake = (
+def _snowflake_time() -> pl.Expr:
+    """The millisecond time a snowflake tweetid carries; null for ids that predate snowflakes."""
+    tweetid = pl.col(TWEETS.key)
+    return (
         pl.when(tweetid >= FIRST_SNOWFLAKE_ID)
         .then(tweetid // (1 << SNOWFLAKE_SHIFT) + SNOWFLAKE_EPOCH_MS)
         .cast(pl.Datetime("ms", "UTC"))
     )
-    agrees = (snowflake >= minute) & (snowflake < minute + pl.duration(seconds=60))
-    return pl.when(agrees).then(snowflake).otherwise(minute)
 
 
 def _retweeted_screen_name() -> pl.Expr:
     return pl.when(pl.col(IS_RETWEET)).then(pl.col(TWEET_TEXT).str.extract(RETWEET_NAME_PATTERN, 1))
-
-
-def _quarantine_frame(label, lines, columns, reasons, rows) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "file": [label] * len(lines),
-            "line": lines,
-            "column": columns,
-            "reason": reasons,
-            "record": [_record_text(row) for row in rows],
-        },
-        schema=QUARANTINE_SCHEMA,
-    )
 
 
 def _clipped(text: pl.Expr) -> pl.Expr:
@@ -194,14 +224,6 @@ def _clipped(text: pl.Expr) -> pl.Expr:
     )
 
 
-def _record_text(fields: list[str]) -> str:
-    """The record re-encoded as one CSV record (what the file held, up to quoting), truncated."""
-    buffer = io.StringIO()
-    # The default terminator makes the writer quote fields holding \r or \n; it is then dropped.
-    csv.writer(buffer).writerow(fields)
-    return buffer.getvalue().removesuffix("\r\n")[:RECORD_TEXT_LIMIT]
-
-
 # --- Parsers, one per schema kind -----------------------------------------------------------------------
 
 
@@ -210,10 +232,28 @@ class _Parser:
     """How a kind's non-blank text becomes its typed value; invalid text gives null."""
 
     convert: Callable[[pl.Expr], pl.Expr]
-    problem: str | None = None  # the reason for invalid text, e.g. "non-numeric {name}"; None: never invalid
+    # Why a column's non-blank text gave no value (from the column name and the text); None: never invalid.
+    problem: Callable[[str, pl.Expr], pl.Expr] | None = None
     strip: bool = True  # surrounding whitespace is noise, except in free text
     blanks: tuple[str, ...] = ("",)  # texts meaning "no value"
     blank_value: list | None = None  # the value of a blank field, when not null
+    in_twitters_lifetime: bool = False  # a time that must fall between Twitter's launch and the ingest
+
+
+def _always(template: str) -> Callable[[str, pl.Expr], pl.Expr]:
+    return lambda name, _text: pl.lit(template.format(name=name))
+
+
+def _integer_problem(name: str, text: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(text.str.contains(r"^-\d+$"))
+        .then(pl.lit(f"negative {name}"))
+        .when(text.str.contains(DIGITS))
+        .then(pl.lit(f"{name} too large"))
+        .when(text.cast(pl.Float64, strict=False).is_not_null())
+        .then(pl.lit(f"{name} is not an integer"))
+        .otherwise(pl.lit(f"non-numeric {name}"))
+    )
 
 
 def _non_negative_integer(text: pl.Expr) -> pl.Expr:
@@ -250,22 +290,30 @@ def _string_list(text: pl.Expr) -> pl.Expr:
     return pl.when(bracketed).then(items.list.eval(unquoted))
 
 
+def _without_control_characters(text: pl.Expr) -> pl.Expr:
+    return text.str.replace_all(CONTROL_CHARACTERS, "")
+
+
 _PARSERS: dict[Kind, _Parser] = {
-    Kind.TWEET_ID: _Parser(_non_negative_integer, "non-numeric {name}"),
-    Kind.TWEET_REFERENCE: _Parser(_tweet_reference, "non-numeric {name}"),
+    Kind.TWEET_ID: _Parser(_non_negative_integer, _integer_problem),
+    Kind.TWEET_REFERENCE: _Parser(_tweet_reference, _integer_problem),
     Kind.ACCOUNT_ID: _Parser(lambda text: text),
     Kind.TEXT: _Parser(lambda text: text, strip=False),
-    Kind.COUNT: _Parser(_non_negative_integer, "non-numeric {name}"),
-    Kind.DATE: _Parser(lambda text: text.str.to_date("%Y-%m-%d", strict=False), "unparseable {name}"),
-    Kind.MINUTE_TIME: _Parser(_utc_time, "unparseable {name}"),
+    Kind.COUNT: _Parser(_non_negative_integer, _integer_problem),
+    Kind.DATE: _Parser(
+        lambda text: text.str.to_date("%Y-%m-%d", strict=False),
+        _always("unparseable {name}"),
+        in_twitters_lifetime=True,
+    ),
+    Kind.MINUTE_TIME: _Parser(_utc_time, _always("unparseable {name}"), in_twitters_lifetime=True),
     Kind.LANGUAGE: _Parser(lambda text: text.str.to_lowercase()),
-    Kind.BOOLEAN: _Parser(_boolean, "{name} is not true/false"),
+    Kind.BOOLEAN: _Parser(_boolean, _always("{name} is not true/false")),
     Kind.COORDINATE: _Parser(
         lambda text: text.cast(pl.Float64, strict=False),
-        "{name} is not a number or 'absent'",
+        _always("{name} is not a number or 'absent'"),
         blanks=("", "absent"),
     ),
-    Kind.STRING_LIST: _Parser(_string_list, "{name} is not a [list]", blank_value=[]),
+    Kind.STRING_LIST: _Parser(_string_list, _always("{name} is not a [list]"), blank_value=[]),
 }
 
 
@@ -273,15 +321,17 @@ def _raw_name(name: str) -> str:
     return f"_raw_{name}"
 
 
-def _given(raw: pl.Expr, parser: _Parser) -> pl.Expr:
-    """The field's text, null when blank."""
-    text = raw.str.strip_chars() if parser.strip else raw
+def _given(raw: pl.Expr, column: Column) -> pl.Expr:
+    """The field's text, null when blank; ids without control characters."""
+    parser = _PARSERS[column.kind]
+    text = _without_control_characters(raw) if column.kind in ID_KINDS else raw
+    text = text.str.strip_chars() if parser.strip else text
     return pl.when(~text.is_in(list(parser.blanks))).then(text)
 
 
 def _typed_value(column: Column) -> pl.Expr:
     parser = _PARSERS[column.kind]
-    given = _given(pl.col(column.name), parser)
+    given = _given(pl.col(column.name), column)
     value = parser.convert(given)
     if parser.blank_value is not None:
         value = pl.when(given.is_null()).then(pl.lit(parser.blank_value, column.dtype)).otherwise(value)
@@ -290,27 +340,46 @@ def _typed_value(column: Column) -> pl.Expr:
 
 def _lossy(column: Column) -> pl.Expr:
     """True where a valid id was written as a float, false where as an integer, null where blank."""
-    given = _given(pl.col(column.name), _PARSERS[column.kind])
-    written_as_float = given.cast(pl.Int64, strict=False).is_null()
+    written_as_float = _given(pl.col(column.name), column).cast(pl.Int64, strict=False).is_null()
     return pl.when(_typed_value(column).is_not_null()).then(written_as_float).alias(lossy_column(column.name))
 
 
-def _failure(column: Column) -> tuple[pl.Expr, pl.Expr] | None:
+def _failure(schema: FileSchema, name: str, ingested_at: datetime) -> tuple[pl.Expr, pl.Expr] | None:
     """When a record fails on the column (raw text and typed value side by side), and why.
 
     None for columns that cannot fail: free text, and optional ids and languages.
     """
+    column = schema.by_name[name]
     parser = _PARSERS[column.kind]
-    raw = pl.col(_raw_name(column.name))
-    given = _given(raw, parser)
+    raw = pl.col(_raw_name(name))
+    given = _given(raw, column)
+    value = pl.col(name)
+    cases = []
+
+    def quoting(problem: pl.Expr) -> pl.Expr:
+        return pl.concat_str(problem, pl.lit(": '"), _clipped(raw), pl.lit("'"))
+
     cases = []
     if column.required and column.kind in IDENTITY_KINDS:
-        cases.append((given.is_null(), pl.lit(f"missing {column.name}")))
+        cases.append((given.is_null(), pl.lit(f"missing {name}")))
     if parser.problem:
-        problem = parser.problem.format(name=column.name)
-        quoted = pl.concat_str(pl.lit(f"{problem}: '"), _clipped(raw), pl.lit("'"))
-        cases.append((given.is_not_null() & pl.col(column.name).is_null(), quoted))
+        cases.append((given.is_not_null() & value.is_null(), quoting(parser.problem(name, given))))
+    if parser.in_twitters_lifetime:
+        launch = datetime.combine(TWITTER_LAUNCH, time(), UTC)
+        earliest, latest = (
+            (launch.date(), ingested_at.date()) if column.kind is Kind.DATE else (launch, ingested_at)
+        )
+        cases.append((value < earliest, quoting(pl.lit(f"{name} before Twitter existed ({TWITTER_LAUNCH})"))))
+        cases.append((value > latest, quoting(pl.lit(f"{name} after the time of ingest"))))
+    if name == TWEET_TIME and schema is TWEETS:
+        snowflake = _snowflake_time()
+        said = pl.concat_str(
+            pl.lit(f"{name} disagrees with the time in tweetid ("),
+            snowflake.dt.strftime("%Y-%m-%d %H:%M:%S"),
+            pl.lit(")"),
+        )
+        cases.append((snowflake.dt.truncate("1m") != value.dt.truncate("1m"), quoting(said)))
     if not cases:
         return None
-    failed = pl.any_horizontal(condition for condition, _ in cases)
+    failed = pl.any_horizontal(condition.fill_null(False) for condition, _ in cases)
     return failed, pl.coalesce(pl.when(condition).then(reason) for condition, reason in cases)
