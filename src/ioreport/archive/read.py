@@ -1,10 +1,17 @@
 """Reading a source's records into raw chunks: a string column per field, the physical line of each record.
 
-Records are read with the csv module, which handles quoted newlines, from the file's physical lines: split
-at LF only (a bare CR inside a text ends no line), which gives the physical line each record starts on.
-Records that cannot become a row of the header's fields are rejected here, each on its own: another number
-of fields than the header, bytes that are not UTF-8, malformed CSV. Only a file whose header cannot be read
-raises InputError.
+Blocks of records are parsed by polars' native CSV reader (all strings). A block ends at a newline outside
+quotes (an even number of quotes before it), and polars' result is checked against the block's bytes: every
+newline is a record end or inside a value, every comma a separator or inside a value. Then each row has the
+header's number of fields and its physical line follows from the newlines inside the values before it.
+
+What polars cannot split that way (ragged records, unbalanced or stray quotes, bytes that are not UTF-8,
+blank lines) is narrowed down by halving the block, and only that small byte range is read with the csv
+module, the slow path. Its records that cannot become a row of the header's fields are rejected here, each
+on its own: another number of fields than the header, bytes that are not UTF-8, malformed CSV.
+
+Physical lines end at LF only: a bare CR inside a text ends no line, on both paths. Only a file whose header
+cannot be read raises InputError.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import csv
 import io
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -25,7 +32,13 @@ from ioreport.archive.sources import BYTE_ORDER_MARK, Source, header_columns
 from ioreport.errors import InputError
 
 CHUNK_ROWS = 100_000
+BLOCK_BYTES = 32 << 20  # parsed by polars at once
+SLOW_BYTES = 64 << 10  # a range this small that polars cannot split is read with the csv module
 RECORD_TEXT_LIMIT = 2000
+# Stands in for a bare CR while the csv module splits a line (it would end the record there): a lone
+# surrogate, which decoding bytes never yields.
+BARE_CR = "\ud800"
+EMBEDDED_NEWLINES = "_embedded_newlines"  # working column (never written)
 
 
 @dataclass(frozen=True)
@@ -72,40 +85,205 @@ def _printable(text: str) -> str:
 
 def read_chunks(source: Source, schema: FileSchema, say: Callable[[str], None]) -> Iterator[RawChunk]:
     with _read_errors(source.where), source.open() as stream:
-        lines = _Lines(stream)
-        records = _records(lines)
-        _, header = next(records, (1, None))
-        if lines.not_utf8:
-            raise InputError(f"{source.where}: not UTF-8 text (a binary file, or another encoding)")
-        if isinstance(header, Rejected):
-            raise InputError(f"{source.where}: cannot read the header ({header.reason})")
-        columns = header_columns(header, schema, source.where, say)
+        buffer = _Buffer(stream)
+        columns = header_columns(_header(buffer, source), schema, source.where, say)
+        names = field_names(columns)
         rows_read = 0
-        for batch in _batches(records, len(columns)):
-            chunk = _raw_chunk(source.label, columns, *batch, rows_read)
-            rows_read = chunk.rows_read
-            yield chunk
+        for records, rejected in _chunked(_ranges(buffer, names)):
+            rows_read += records.height + len(rejected)
+            yield RawChunk(source.label, columns, records, rejected, rows_read)
 
 
-class _Lines:
-    """A byte stream's physical lines as text, counted; bytes that are not UTF-8 are noted, not fatal."""
+def _header(buffer: _Buffer, source: Source) -> list[str] | None:
+    lines = _Lines(buffer.lines(), buffer.line)
+    _, header = next(_records(lines), (1, None))
+    if lines.not_utf8:
+        raise InputError(f"{source.where}: not UTF-8 text (a binary file, or another encoding)")
+    if isinstance(header, Rejected):
+        raise InputError(f"{source.where}: cannot read the header ({header.reason})")
+    buffer.consume(lines.bytes_read)
+    return header
+
+
+class _Buffer:
+    """The unread bytes of a stream, read ahead in blocks, and the physical line they start on."""
 
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
-        self.number = 0  # lines read so far
+        self.data = b""
+        self.start = 0  # where the unread bytes begin in data
+        self.line = 1
+        self.at_end = False
+        self._more()
+        if self.data.startswith(BYTE_ORDER_MARK):
+            self.start = len(BYTE_ORDER_MARK)
+
+    def _more(self) -> None:
+        if self.start > len(self.data) // 2:
+            self.data, self.start = self.data[self.start :], 0
+        block = self._stream.read(BLOCK_BYTES)
+        self.data += block
+        self.at_end = not block
+
+    def available(self, size: int) -> int:
+        """Unread bytes, reading ahead until there are at least `size` or the stream ends."""
+        while len(self.data) - self.start < size and not self.at_end:
+            self._more()
+        return len(self.data) - self.start
+
+    def consume(self, size: int) -> None:
+        self.line += self.data.count(b"\n", self.start, self.start + size)
+        self.start += size
+
+    def lines(self) -> Iterator[bytes]:
+        """The unread physical lines, without consuming them."""
+        position = 0  # from the start of the unread bytes: reading ahead may move them within data
+        while True:
+            offset = self.start + position
+            newline = self.data.find(b"\n", offset)
+            if newline == -1 and not self.at_end:
+                self._more()
+                continue
+            end = len(self.data) if newline == -1 else newline + 1
+            if end == offset:
+                return
+            position += end - offset
+            yield self.data[offset:end]
+
+    def record_end(self, size: int) -> int | None:
+        """The end of the last record that ends within `size` bytes: after a newline outside quotes."""
+        start, limit = self.start, self.start + size
+        if self.at_end and limit >= len(self.data):
+            return len(self.data)  # the last record may lack its newline
+        quotes_after = 0
+        newline = self.data.rfind(b"\n", start, limit)
+        upper = limit
+        quotes = self.data.count(b'"', start, limit)
+        while newline != -1:
+            quotes_after += self.data.count(b'"', newline, upper)
+            if (quotes - quotes_after) % 2 == 0:
+                return newline + 1
+            upper = newline
+            newline = self.data.rfind(b"\n", start, newline)
+        return None
+
+
+def _ranges(buffer: _Buffer, names: list[str]) -> Iterator[tuple[pl.DataFrame, list[Rejected]]]:
+    """The records in ranges of bytes: whole blocks by polars; halved around what it cannot split."""
+    size = BLOCK_BYTES
+    while buffer.available(size):
+        end = buffer.record_end(size)
+        rows = _native(buffer, end, names) if end else None
+        if rows is not None:
+            buffer.consume(end - buffer.start)
+            size = min(size * 2, BLOCK_BYTES)
+            yield rows, []
+        elif size > SLOW_BYTES:
+            size //= 2
+        else:
+            yield _slow(buffer, SLOW_BYTES, names)
+
+
+def _native(buffer: _Buffer, end: int, names: list[str]) -> pl.DataFrame | None:
+    """The block's rows parsed by polars, or None where they might differ from the csv module's."""
+    block = buffer.data[buffer.start : end]
+    try:
+        frame = pl.read_csv(
+            block,
+            has_header=False,
+            schema=dict.fromkeys(names, pl.String()),
+            empty_string_is_null=False,
+            raise_if_empty=False,
+        )
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
+        return None
+    counts = frame.select(
+        pl.sum_horizontal(pl.all().str.count_matches("\n", literal=True)).alias(EMBEDDED_NEWLINES),
+        pl.sum_horizontal(pl.all().str.count_matches(",", literal=True)).alias("_embedded_commas"),
+    )
+    embedded = counts.sum().row(0)
+    unterminated = 0 if block.endswith(b"\n") else 1
+    if (
+        block.count(b"\n") != frame.height - unterminated + embedded[0]
+        or block.count(b",") != frame.height * (len(names) - 1) + embedded[1]
+    ):
+        return None  # a blank line or a ragged record: not every newline ended a record of every field
+    before = counts[EMBEDDED_NEWLINES].cum_sum() - counts[EMBEDDED_NEWLINES]
+    lines = pl.int_range(buffer.line, buffer.line + frame.height, eager=True) + before
+    return frame.with_columns(lines.cast(pl.Int64).alias(SOURCE_LINE))
+
+
+def _slow(buffer: _Buffer, size: int, names: list[str]) -> tuple[pl.DataFrame, list[Rejected]]:
+    """At least `size` bytes of records (or what is left) read with the csv module."""
+    lines = _Lines(buffer.lines(), buffer.line)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    rejected: list[Rejected] = []
+    for start, record in _records(lines):
+        if isinstance(record, Rejected):
+            rejected.append(record)
+        elif len(record) != len(names):
+            problem = f"expected {len(names)} fields, found {len(record)}"
+            rejected.append(Rejected(start, problem, record_text(record)))
+        else:
+            rows.append(record)
+            starts.append(start)
+        if lines.bytes_read >= size:
+            break
+    buffer.consume(lines.bytes_read)
+    fields = zip(*rows, strict=True) if rows else [()] * len(names)
+    frame = pl.DataFrame(
+        [
+            *(pl.Series(name, values, pl.String) for name, values in zip(names, fields, strict=True)),
+            pl.Series(SOURCE_LINE, starts, pl.Int64),
+        ]
+    )
+    return frame, rejected
+
+
+def _chunked(ranges: Iterable[tuple[pl.DataFrame, list[Rejected]]]) -> Iterator[tuple[pl.DataFrame, list]]:
+    """Ranges gathered (small ones after a bad record) and cut into chunks of at most CHUNK_ROWS rows."""
+    frames: list[pl.DataFrame] = []
+    rejected: list[Rejected] = []
+    rows = 0
+    for frame, more_rejected in ranges:
+        frames.append(frame)
+        rejected += more_rejected
+        rows += frame.height + len(more_rejected)
+        if rows >= CHUNK_ROWS:
+            yield from _cut(pl.concat(frames), rejected)
+            frames, rejected, rows = [], [], 0
+    if frames:
+        yield from _cut(pl.concat(frames), rejected)
+
+
+def _cut(frame: pl.DataFrame, rejected: list[Rejected]) -> Iterator[tuple[pl.DataFrame, list[Rejected]]]:
+    offsets = range(0, max(frame.height, 1), CHUNK_ROWS)
+    for offset in offsets:
+        yield frame.slice(offset, CHUNK_ROWS), rejected if offset == offsets[-1] else []
+
+
+class _Lines:
+    """Physical lines as text, counted; bytes that are not UTF-8 are noted, not fatal."""
+
+    def __init__(self, lines: Iterable[bytes], first: int) -> None:
+        self._lines = lines
+        self.number = first - 1  # the last line read
+        self.bytes_read = 0
         self.read: list[str] = []  # the lines read since the last mark()
         self.not_utf8: tuple[int, int] | None = None  # (line, byte) of the first bad byte since mark()
 
     def __iter__(self) -> Iterator[str]:
-        for line in self._stream:
+        for line in self._lines:
             self.number += 1
-            if self.number == 1:
-                line = line.removeprefix(BYTE_ORDER_MARK)
+            self.bytes_read += len(line)
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError as err:
                 self.not_utf8 = self.not_utf8 or (self.number, line[err.start])
                 text = line.decode("utf-8", "surrogateescape")
+            ending = "\r\n" if text.endswith("\r\n") else text[-1:] if text.endswith("\n") else ""
+            text = text[: len(text) - len(ending)].replace("\r", BARE_CR) + ending
             self.read.append(text)
             yield text
 
@@ -120,41 +298,18 @@ def _records(lines: _Lines) -> Iterator[tuple[int, list[str] | Rejected]]:
         lines.mark()
         start = lines.number + 1
         try:
-            fields = next(reader)
+            fields = [field.replace(BARE_CR, "\r") for field in next(reader)]
         except StopIteration:
             return
         except csv.Error as err:
-            yield start, Rejected(start, f"malformed CSV: {err}", _printable("".join(lines.read)))
+            text = "".join(lines.read).replace(BARE_CR, "\r")
+            yield start, Rejected(start, f"malformed CSV: {err}", _printable(text)[:RECORD_TEXT_LIMIT])
             continue
         if lines.not_utf8:
             line, byte = lines.not_utf8
             yield start, Rejected(start, f"not UTF-8: byte 0x{byte:02x} on line {line}", record_text(fields))
         elif fields:
             yield start, fields
-
-
-def _batches(
-    records: Iterator[tuple[int, list[str] | Rejected]], width: int
-) -> Iterator[tuple[list[list[str]], list[int], list[Rejected]]]:
-    """Up to CHUNK_ROWS records at a time: the rows of `width` fields, their lines, and the rejected."""
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    rejected: list[Rejected] = []
-    for line, record in records:
-        if isinstance(record, Rejected):
-            rejected.append(record)
-        elif len(record) != width:
-            rejected.append(
-                Rejected(line, f"expected {width} fields, found {len(record)}", record_text(record))
-            )
-        else:
-            rows.append(record)
-            lines.append(line)
-        if len(rows) + len(rejected) == CHUNK_ROWS:
-            yield rows, lines, rejected
-            rows, lines, rejected = [], [], []
-    if rows or rejected:
-        yield rows, lines, rejected
 
 
 @contextmanager
@@ -166,32 +321,12 @@ def _read_errors(where: str) -> Iterator[None]:
         raise InputError(f"{where}: cannot read ({err})") from None
 
 
-def _raw_chunk(
-    label: str,
-    columns: list[str | None],
-    rows: list[list[str]],
-    lines: list[int],
-    rejected: list[Rejected],
-    rows_before: int,
-) -> RawChunk:
-    fields = zip(*rows, strict=True) if rows else [()] * len(columns)
-    records = pl.DataFrame(
-        [
-            *(
-                pl.Series(name, values, pl.String)
-                for name, values in zip(field_names(columns), fields, strict=True)
-            ),
-            pl.Series(SOURCE_LINE, lines, pl.Int64),
-        ]
-    )
-    return RawChunk(label, columns, records, rejected, rows_before + len(rows) + len(rejected))
-
-
 def records_at(source: Source, starts: set[int]) -> dict[int, str]:
     """The text of the source's records that start on the given lines, found by reading it again."""
     found: dict[int, str] = {}
     with _read_errors(source.where), source.open() as stream:
-        for line, record in _records(_Lines(stream)):
+        buffer = _Buffer(stream)
+        for line, record in _records(_Lines(buffer.lines(), buffer.line)):
             if line in starts:
                 found[line] = record.record if isinstance(record, Rejected) else record_text(record)
                 if len(found) == len(starts):
