@@ -1,8 +1,6 @@
-"""The planting steps of the synthetic archive; `ioreport.synthetic.generate` runs them.
+"""The synthetic archive generator: `ioreport.synthetic.generate` runs a pipeline of planting steps.
 
-Each step (accounts, creation, repurposed accounts, timing, topics,
-interactions, text, hostile markup, coordinated groups, engagement, malformed
-rows) adds its arrays to the `Network` and records what it planted in the
-truth, which the analyses' tests must recover.
-A network's specifics are data: a preset registered in `networks.PRESETS`.
+`core` holds what every step shares (the preset models, calendar, ids, row containers, vocabulary and
+drawing helpers); `steps` holds one module per step, each importing only `core`; `presets` holds one YAML
+file per network. `truth` computes truth.json from the final rows, `render` and `writer` write the files.
 """

@@ -1,16 +1,12 @@
 """The synthetic dataset generator: plant a network step by step, write it as an archive, save its truth.
 
-The planting steps live in `ioreport.synthetic`; this module runs them in order
-and gives each its own random stream, all spawned from the one seed.
-
-truth.json is computed from the planted arrays, never by the analyses it tests.
-Its sections and the step that records each: `accounts` (accounts, creation),
-`activity` (timing), `narratives` (topics, text), `retweets` (interactions),
-`engagement`, `dataset` (timing, text, hostile, and the writer: row counts and
-the physical line of every malformed row), `forensics` (repurposed), `coordination`
-(coordination, which records again the truths of the tweets it rewrites: `retweets`, `narratives`,
-`dataset` and the dormant accounts of `forensics`), `generator`. Shares are over valid
-users-file rows or valid unique tweets, rounded to 6 decimals; dates YYYY-MM-DD.
+The pipeline: `accounts` casts every account; then each step in `TWEET_STEPS` adds tweets of its own,
+reading the rows before it but never changing them: repurposed accounts' former lives, coordinated groups
+and their decoys, viral retweet bursts, stock phrases, trending hashtags, the archive's odd rows, and last
+the routine, which fills the dataset up to its size. The rows are then put in file order; `engagement`
+gives every row its counts and `faults` places the malformed and duplicate rows. Each step draws from
+its own random generator, spawned from the one seed in `STREAMS` order (a new step goes at the end, so
+the others keep their draws). truth.json is computed once, from the final rows (`truth`).
 """
 
 from __future__ import annotations
@@ -22,65 +18,73 @@ from typing import Any
 import numpy as np
 
 from ioreport.errors import InputError
-from ioreport.synthetic.accounts import plant_accounts, plant_creation
-from ioreport.synthetic.content import plant_hostile, plant_text, plant_topics
-from ioreport.synthetic.coordination import plant_coordination
-from ioreport.synthetic.engagement import plant_engagement
-from ioreport.synthetic.interactions import plant_interactions
-from ioreport.synthetic.network import Calendar, Network
-from ioreport.synthetic.networks import PRESETS
-from ioreport.synthetic.repurposed import plant_repurposed, record_dormancy
-from ioreport.synthetic.timing import plant_tweet_times
-from ioreport.synthetic.writer import TWEETS_FILE, USERS_FILE, plant_malformed_rows, write_dataset
+from ioreport.synthetic import truth
+from ioreport.synthetic.core.context import Context
+from ioreport.synthetic.core.preset import load_preset, preset_names
+from ioreport.synthetic.core.rows import Tweets
+from ioreport.synthetic.render import TweetRows
+from ioreport.synthetic.steps import (
+    accounts,
+    coordination,
+    engagement,
+    faults,
+    former_lives,
+    quirks,
+    routine,
+    stock_phrases,
+    trending,
+    viral,
+)
+from ioreport.synthetic.writer import TWEETS_FILE, USERS_FILE, write_dataset
 
-__all__ = ["TRUTH_FILE", "TWEETS_FILE", "USERS_FILE", "generate"]
+__all__ = ["GENERATOR_VERSION", "NETWORKS", "TRUTH_FILE", "TWEETS_FILE", "USERS_FILE", "generate"]
 
 TRUTH_FILE = "truth.json"
 # Bump when the same (network, seed, scale) would write different files.
-GENERATOR_VERSION = 3
-# Below this the planted batches and outliers no longer fit among the accounts and tweets.
-MIN_SCALE = 0.01
-# One child random generator per step, spawned in this order. New steps go at the end,
-# so adding one leaves every existing step's draws, and so the existing files, unchanged.
-STEP_STREAMS = (
-    "accounts",
-    "creation",
-    "timing",
-    "topics",
-    "interactions",
-    "text",
-    "hostile",
-    "engagement",
-    "malformed",
-    "repurposed",
-    "coordination",
-)
+GENERATOR_VERSION = 4
+NETWORKS = tuple(preset_names())
+TWEET_STEPS = {
+    "former_lives": former_lives.add,
+    "coordination": coordination.add,
+    "viral": viral.add,
+    "stock_phrases": stock_phrases.add,
+    "trending": trending.add,
+    "quirks": quirks.add,
+    "routine": routine.add,
+}
+STREAMS = ("accounts", *TWEET_STEPS, "engagement", "faults")
 
 
 def generate(out_dir: Path, scale: float = 1.0, seed: int = 20200611, network: str = "prc") -> dict[str, Any]:
     """Write the synthetic archive (tweets and users CSV) and truth.json to `out_dir`; return the truth."""
-    if network not in PRESETS:
-        raise InputError(f"unknown synthetic network {network!r} (known: {', '.join(sorted(PRESETS))})")
-    if scale < MIN_SCALE:
-        raise InputError(f"synthetic scale {scale:g} is too small (at least {MIN_SCALE:g})")
-    preset = PRESETS[network]
-    net = Network(preset=preset, seed=seed, scale=scale, calendar=Calendar.for_preset(preset))
-    rng = dict(zip(STEP_STREAMS, np.random.default_rng(seed).spawn(len(STEP_STREAMS)), strict=True))
-    net.accounts = plant_accounts(net, rng["accounts"])
-    net.creation = plant_creation(net, rng["creation"])
-    net.repurposed = plant_repurposed(net, rng["repurposed"])
-    net.timeline = plant_tweet_times(net, rng["timing"])
-    record_dormancy(net)
-    net.topics = plant_topics(net, rng["topics"])
-    net.interactions = plant_interactions(net, rng["interactions"])
-    net.text = plant_text(net, rng["text"])
-    net.hostile = plant_hostile(net, rng["hostile"])
-    net.coordination = plant_coordination(net, rng["coordination"])
-    net.engagement = plant_engagement(net, rng["engagement"])
-    out_dir = Path(out_dir)
-    write_dataset(out_dir, net, plant_malformed_rows(net, rng["malformed"]))
-    net.record("generator", network=network, seed=seed, scale=float(scale), version=GENERATOR_VERSION)
-    (out_dir / TRUTH_FILE).write_text(
-        json.dumps(net.truth, sort_keys=True, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    if network not in NETWORKS:
+        raise InputError(f"unknown synthetic network {network!r} (known: {', '.join(NETWORKS)})")
+    preset = load_preset(network)
+    if scale < preset.min_scale:
+        least = f"at least {preset.min_scale:g}"
+        raise InputError(f"synthetic scale {scale:g} is too small for the {network} network ({least})")
+    ctx = Context.of(preset, seed, scale)
+    rng = dict(zip(STREAMS, np.random.default_rng(seed).spawn(len(STREAMS)), strict=True))
+    cast = accounts.cast(ctx, rng["accounts"])
+    tweets = Tweets()
+    for name, add in TWEET_STEPS.items():
+        tweets.blocks.append(add(ctx, cast, tweets, rng[name]))
+    rows = tweets.assemble()
+    counts = engagement.add(ctx, cast, rows, rng["engagement"])
+    written = write_dataset(
+        Path(out_dir),
+        TweetRows(ctx, cast, rows, counts),
+        faults.tweet_faults(rows, rng["faults"]),
+        faults.user_fault(ctx, cast),
     )
-    return net.truth
+    planted = truth.compute(ctx, cast, rows, counts, written)
+    planted["generator"] = {
+        "network": network,
+        "seed": seed,
+        "scale": float(scale),
+        "version": GENERATOR_VERSION,
+    }
+    (Path(out_dir) / TRUTH_FILE).write_text(
+        json.dumps(planted, sort_keys=True, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return planted

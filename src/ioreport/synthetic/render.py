@@ -1,8 +1,7 @@
-"""Spelling the planted arrays out as archive rows, a range of tweets at a time.
+"""Spelling rows out as archive fields, a range of tweets at a time.
 
-Rendering is a pure function of the arrays, so a row rendered twice (an
-exact duplicate row) comes out identical, and nothing but the rows in hand is
-held as strings.
+Rendering is a pure function of the rows, so a row rendered twice (an exact duplicate) comes out
+identical, and nothing but the rows in hand is held as strings.
 """
 
 from __future__ import annotations
@@ -12,18 +11,16 @@ from collections.abc import Iterator
 import numpy as np
 
 from ioreport.archive import schema
-from ioreport.synthetic.content import HOSTILE_SCRIPT, LIST_STYLES, QUOTED_BLANK_EMPTY, UNQUOTED
-from ioreport.synthetic.interactions import Kind
-from ioreport.synthetic.network import SHORT_CODE_RANGE, Network, short_code
+from ioreport.synthetic.core.context import Context
+from ioreport.synthetic.core.ids import SHORT_CODE_RANGE, short_code
+from ioreport.synthetic.core.rows import JOINERS, Accounts, Engagement, Kind, TweetBlock
 
 ABSENT = "absent"  # the archive's latitude/longitude when there is no geotag
-LIST_STYLE_NAMES = [name for name, _ in LIST_STYLES]
 BOOLEANS = {False: ("false", "true"), True: ("False", "True")}  # by pandas round trip, then value
 
 
-def account_profiles(net: Network) -> dict[str, list[str]]:
+def account_profiles(accounts: Accounts) -> dict[str, list[str]]:
     """The profile columns of every account, as written in both files."""
-    accounts = net.accounts
     return {
         "userid": accounts.userid,
         "user_display_name": accounts.display_name,
@@ -33,7 +30,7 @@ def account_profiles(net: Network) -> dict[str, list[str]]:
         "user_profile_url": accounts.profile_url,
         "follower_count": accounts.followers.astype(str).tolist(),
         "following_count": accounts.following.astype(str).tolist(),
-        "account_creation_date": np.datetime_as_string(net.creation.created).tolist(),
+        "account_creation_date": np.datetime_as_string(accounts.created).tolist(),
         "account_language": accounts.account_language,
     }
 
@@ -41,8 +38,8 @@ def account_profiles(net: Network) -> dict[str, list[str]]:
 def encode_list(items: list[str], style: str) -> str:
     """A list column in one of the archive's spellings."""
     if not items:
-        return "" if style == QUOTED_BLANK_EMPTY else "[]"
-    if style == UNQUOTED:
+        return "" if style == "quoted_blank_empty" else "[]"
+    if style == "unquoted":
         return "[" + ", ".join(items) + "]"
     return "[" + ", ".join(f"'{item}'" for item in items) + "]"
 
@@ -50,42 +47,45 @@ def encode_list(items: list[str], style: str) -> str:
 class TweetRows:
     """Rows of the tweets file, fields in `schema.TWEETS` order."""
 
-    def __init__(self, net: Network, profiles: dict[str, list[str]]) -> None:
-        content = net.preset.content
-        self.net = net
-        self.profiles = profiles
+    def __init__(self, ctx: Context, accounts: Accounts, rows: TweetBlock, engagement: Engagement) -> None:
+        words = ctx.vocabulary
+        self.rows, self.engagement = rows, engagement
+        self.profiles = account_profiles(accounts)
         # Archive accounts first, then the outside ones, as `target_account` numbers them.
-        self.userids = net.accounts.userid + net.interactions.external_userid
-        self.screen_names = net.accounts.screen_name + net.interactions.external_userid
-        self.sentences = [[t.phrases[s.name] for s in content.scripts] for t in content.topics]
-        self.joiners = [s.joiner for s in content.scripts]
-        self.geotags = dict(zip(net.text.geotagged.tolist(), net.text.coordinates.tolist(), strict=True))
-        self.polls = set(net.text.polls.tolist())
-        # Tweet index -> the words the repurposing step wrote for it.
-        words = net.repurposed.tweets.text
-        self.scripted = {i: words[k] for i, k in enumerate(net.timeline.scripted.tolist()) if k >= 0}
-        self.poll = " | ".join(content.poll_choices)
+        self.userids = accounts.userid + accounts.outside_userid
+        self.screen_names = accounts.screen_name + accounts.outside_userid
+        self.words = words
+        self.list_styles = list(ctx.preset.content.list_styles)  # the `list_style` column numbers these
+        self.poll = " | ".join(ctx.preset.quirks.poll_choices)
 
-    def rows(self, start: int, stop: int) -> Iterator[tuple[str, ...]]:
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def records(self, start: int, stop: int) -> Iterator[tuple[str, ...]]:
         columns = self._columns(start, stop)
         return zip(*(columns[name] for name in schema.TWEETS.names), strict=True)
 
     def _columns(self, start: int, stop: int) -> dict[str, list[str]]:
-        net, span = self.net, slice(start, stop)
-        timeline, interactions, text = net.timeline, net.interactions, net.text
-        accounts = timeline.account[span].tolist()
+        rows, span, words = self.rows, slice(start, stop), self.words
+        accounts = rows["account"][span].tolist()
         columns = {name: [values[a] for a in accounts] for name, values in self.profiles.items()}
-        kind = interactions.kind[span].tolist()
-        target = interactions.target_account[span].tolist()
-        target_id = interactions.target_tweetid[span].astype(str).tolist()
-        styles = [LIST_STYLE_NAMES[k] for k in text.list_style[span].tolist()]
-        minutes = np.datetime_as_string(timeline.utc_ms[span].astype("datetime64[ms]"), unit="m").tolist()
+        kind = rows["kind"][span].tolist()
+        target = rows["target_account"][span].tolist()
+        target_id = rows["target_tweetid"][span].astype(str).tolist()
+        styles = [self.list_styles[k] for k in rows["list_style"][span].tolist()]
+        minutes = np.datetime_as_string(
+            ((rows["tweetid"][span] >> schema.SNOWFLAKE_SHIFT) + schema.SNOWFLAKE_EPOCH_MS).astype(
+                "datetime64[ms]"
+            ),
+            unit="m",
+        ).tolist()
+        latitude, longitude = (_coordinates(rows[name][span]) for name in ("latitude", "longitude"))
         columns.update(
-            tweetid=timeline.tweetid[span].astype(str).tolist(),
-            tweet_language=[text.languages[k] for k in text.language[span].tolist()],
+            tweetid=rows["tweetid"][span].astype(str).tolist(),
+            tweet_language=[words.languages[k] for k in rows["language"][span].tolist()],
             tweet_text=self._texts(start, stop),
             tweet_time=[m.replace("T", " ") for m in minutes],
-            tweet_client_name=[net.accounts.clients[k] for k in text.client[span].tolist()],
+            tweet_client_name=[words.clients[k] for k in rows["client"][span].tolist()],
             in_reply_to_userid=[
                 self.userids[a] if k == Kind.REPLY else "" for k, a in zip(kind, target, strict=True)
             ],
@@ -93,20 +93,18 @@ class TweetRows:
             quoted_tweet_tweetid=[t if k == Kind.QUOTE else "" for k, t in zip(kind, target_id, strict=True)],
             is_retweet=[
                 BOOLEANS[pandas][k == Kind.RETWEET]
-                for k, pandas in zip(kind, text.pandas_boolean[span].tolist(), strict=True)
+                for k, pandas in zip(kind, rows["pandas_boolean"][span].tolist(), strict=True)
             ],
             retweet_userid=[
                 self.userids[a] if k == Kind.RETWEET and not blank else ""
-                for k, a, blank in zip(
-                    kind, target, interactions.blank_retweet_userid[span].tolist(), strict=True
-                )
+                for k, a, blank in zip(kind, target, rows["blank_retweet_userid"][span].tolist(), strict=True)
             ],
             retweet_tweetid=[t if k == Kind.RETWEET else "" for k, t in zip(kind, target_id, strict=True)],
-            latitude=[str(self.geotags[i][0]) if i in self.geotags else ABSENT for i in range(start, stop)],
-            longitude=[str(self.geotags[i][1]) if i in self.geotags else ABSENT for i in range(start, stop)],
+            latitude=latitude,
+            longitude=longitude,
             hashtags=[
-                encode_list([text.hashtag_names[h] for h in tags if h >= 0], style)
-                for tags, style in zip(text.hashtags[span].tolist(), styles, strict=True)
+                encode_list([words.hashtags[h] for h in tags if h >= 0], style)
+                for tags, style in zip(rows.hashtags[span].tolist(), styles, strict=True)
             ],
             urls=[
                 encode_list(urls, style) for urls, style in zip(self._urls(start, stop), styles, strict=True)
@@ -115,14 +113,14 @@ class TweetRows:
                 encode_list(ids, style)
                 for ids, style in zip(self._mentions(start, stop), styles, strict=True)
             ],
-            poll_choices=[self.poll if i in self.polls else "" for i in range(start, stop)],
+            poll_choices=[self.poll if poll else "" for poll in rows["poll"][span].tolist()],
         )
-        blank = net.engagement.blank[span].tolist()
+        blank = self.engagement.blank[span].tolist()
         for name, counts in (
-            ("like_count", net.engagement.like),
-            ("retweet_count", net.engagement.retweet),
-            ("reply_count", net.engagement.reply),
-            ("quote_count", net.engagement.quote),
+            ("like_count", self.engagement.like),
+            ("retweet_count", self.engagement.retweet),
+            ("reply_count", self.engagement.reply),
+            ("quote_count", self.engagement.quote),
         ):
             columns[name] = [
                 "" if b else c for b, c in zip(blank, counts[span].astype(str).tolist(), strict=True)
@@ -130,36 +128,32 @@ class TweetRows:
         return columns
 
     def _texts(self, start: int, stop: int) -> list[str]:
-        net, span = self.net, slice(start, stop)
-        text, interactions = net.text, net.interactions
-        tails = net.preset.content.tails
+        rows, span, words = self.rows, slice(start, stop), self.words
+        sentences, tails, hashtags = words.sentences, words.tails, words.hashtags
         texts = []
-        for i, topic, script, a, b, newline, tail, tags, url, mention, kind, target, target_id in zip(
-            range(start, stop),
-            net.topics.topic[span].tolist(),
-            text.script[span].tolist(),
-            text.phrase_a[span].tolist(),
-            text.phrase_b[span].tolist(),
-            text.newline[span].tolist(),
-            text.tail[span].tolist(),
-            text.hashtags[span].tolist(),
-            text.url[span].tolist(),
-            text.mention[span].tolist(),
-            interactions.kind[span].tolist(),
-            interactions.target_account[span].tolist(),
-            interactions.target_tweetid[span].tolist(),
+        for first, second, joiner, tail, tags, url, mention, kind, target, target_id in zip(
+            rows["sentence_1"][span].tolist(),
+            rows["sentence_2"][span].tolist(),
+            rows["joiner"][span].tolist(),
+            rows["tail"][span].tolist(),
+            rows.hashtags[span].tolist(),
+            rows["url"][span].tolist(),
+            rows["mention"][span].tolist(),
+            rows["kind"][span].tolist(),
+            rows["target_account"][span].tolist(),
+            rows["target_tweetid"][span].tolist(),
             strict=True,
         ):
-            pool = self.sentences[topic][script]
-            words = pool[a] + ("\n" if newline else self.joiners[script]) + pool[b] + tails[tail]
-            parts = [self.scripted.get(i, words)]
-            parts += ["#" + text.hashtag_names[h] for h in tags if h >= 0]
+            text = sentences[first]
+            if second >= 0:
+                text += JOINERS[joiner] + sentences[second]
+            if tail >= 0:
+                text += tails[tail]
+            parts = [text, *("#" + hashtags[h] for h in tags if h >= 0)]
             if mention >= 0:
                 parts.append("@" + self.screen_names[mention])
             if url:
                 parts.append("https://t.co/" + short_code(url))
-            if i == net.hostile.tweet:
-                parts.append(HOSTILE_SCRIPT)
             if kind == Kind.RETWEET:
                 parts.insert(0, f"RT @{self.screen_names[target]}:")
             elif kind == Kind.REPLY:
@@ -171,15 +165,14 @@ class TweetRows:
 
     def _urls(self, start: int, stop: int) -> list[list[str]]:
         """Expanded links: the shared page, and for a quote the quoted tweet."""
-        net, span = self.net, slice(start, stop)
-        domains = net.preset.content.url_domains
+        rows, span, domains = self.rows, slice(start, stop), self.words.url_domains
         urls = []
         for url, domain, kind, target, target_id in zip(
-            net.text.url[span].tolist(),
-            net.text.url_domain[span].tolist(),
-            net.interactions.kind[span].tolist(),
-            net.interactions.target_account[span].tolist(),
-            net.interactions.target_tweetid[span].tolist(),
+            rows["url"][span].tolist(),
+            rows["url_domain"][span].tolist(),
+            rows["kind"][span].tolist(),
+            rows["target_account"][span].tolist(),
+            rows["target_tweetid"][span].tolist(),
             strict=True,
         ):
             links = [f"https://{domains[domain]}/{short_code(url)}"] if url else []
@@ -190,12 +183,12 @@ class TweetRows:
 
     def _mentions(self, start: int, stop: int) -> list[list[str]]:
         """Userids mentioned: the account retweeted or replied to, and any @mention in the text."""
-        net, span = self.net, slice(start, stop)
+        rows, span = self.rows, slice(start, stop)
         mentions = []
         for kind, target, mention in zip(
-            net.interactions.kind[span].tolist(),
-            net.interactions.target_account[span].tolist(),
-            net.text.mention[span].tolist(),
+            rows["kind"][span].tolist(),
+            rows["target_account"][span].tolist(),
+            rows["mention"][span].tolist(),
             strict=True,
         ):
             ids = [self.userids[target]] if kind in (Kind.RETWEET, Kind.REPLY) else []
@@ -203,3 +196,10 @@ class TweetRows:
                 ids.append(self.userids[mention])
             mentions.append(ids)
         return mentions
+
+
+def _coordinates(values: np.ndarray) -> list[str]:
+    written = [ABSENT] * len(values)
+    for k in np.flatnonzero(~np.isnan(values)).tolist():
+        written[k] = f"{values[k]:.4f}"
+    return written

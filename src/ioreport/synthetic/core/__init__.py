@@ -1,0 +1,1 @@
+"""What every planting step shares; nothing here imports a step."""
