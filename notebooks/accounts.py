@@ -4,8 +4,8 @@
 # tweeting, and how few people followed them. Logic: `ioreport.analysis.accounts`.
 
 # %% tags=["parameters"]
-params_path = ""  # run parameters (YAML file); empty for the synthetic default
-run_dir = ""  # where findings, figures and tables go; empty for runs/default
+data_dir = ""  # the ingested dataset (an ingest cache directory); empty: the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty: runs/default
 
 # %%
 import altair as alt
@@ -14,20 +14,12 @@ from ioreport.analysis import accounts
 from ioreport.pipeline.context import open_run
 from ioreport.publish import theme
 
-run = open_run(params_path, run_dir, "accounts")
+run = open_run(data_dir, run_dir, "accounts")
 users = run.users()
-profile = accounts.profile_summary(users)
-batches = accounts.creation_batches(users, top=10)
-run.record(
-    "accounts",
-    {
-        **profile,
-        "creation_batches": [{"date": day.isoformat(), "accounts": n} for day, n in batches.iter_rows()],
-        "largest_creation_day": batches["date"][0] if batches.height else None,
-        "largest_creation_day_accounts": batches["accounts"][0] if batches.height else None,
-    },
-)
-profile
+tweets = run.tweets() if run.has_tweets else None
+found = accounts.summarise(users, tweets)
+run.record(found)
+found
 
 # %%
 #| label: fig-creation-timeline
@@ -46,7 +38,7 @@ run.figure(
 # %%
 #| label: tbl-creation-batches
 #| tbl-cap: "The ten largest creation days: accounts registered on a single day."
-run.table(batches, "creation-batches")
+run.table(accounts.creation_batches(users), "creation-batches")
 
 # %%
 #| label: fig-followers
@@ -71,9 +63,8 @@ run.figure(
 # %%
 #| label: fig-first-tweet-lag
 #| fig-cap: "Days from account creation to first tweet in the dataset (accounts that tweeted)."
-if run.has_tweets:
-    lags = accounts.first_tweet_lag(users, run.tweets())
-    run.record("accounts", accounts.lag_summary(lags))
+if tweets is not None:
+    lags = accounts.first_tweet_lag(users, tweets)
     run.figure(
         alt.Chart(lags.filter(lags["lag_days"] >= 0), title="Creation to first tweet")
         .mark_bar()

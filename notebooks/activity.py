@@ -5,8 +5,11 @@
 # whose clock best fits a working week. Logic: `ioreport.analysis.activity`.
 
 # %% tags=["parameters"]
-params_path = ""  # run parameters (YAML file); empty for the synthetic default
-run_dir = ""  # where findings, figures and tables go; empty for runs/default
+data_dir = ""  # the ingested dataset (an ingest cache directory); empty: the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty: runs/default
+timezone = "UTC"  # IANA time zone the posting is read in
+holidays = None  # country code of the public-holiday calendar, or None
+working_hours = [9, 18]  # local office hours [start, end)
 
 # %%
 import altair as alt
@@ -15,25 +18,13 @@ import polars as pl
 from ioreport.analysis import activity
 from ioreport.pipeline.context import open_run
 
-run = open_run(params_path, run_dir, "activity")
+run = open_run(data_dir, run_dir, "activity")
 tweets = run.tweets()
-zone, country, hours = run.params.timezone, run.params.holidays, run.params.working_hours
-rhythm = activity.rhythm_summary(tweets, zone, hours)
+zone, country, hours = timezone, holidays, tuple(working_hours)
+found = activity.summarise(tweets, zone, country, hours)
+run.record(found)
 daily = activity.daily_counts(tweets, zone, country)
-inferred = activity.infer_utc_offset(tweets, hours)
-run.record(
-    "activity",
-    {
-        "timezone": zone,
-        "holiday_country": country,
-        "working_hours": list(hours),
-        **rhythm,
-        "holiday_ratio": activity.holiday_ratio(daily),
-        **inferred,
-        "regular_accounts_share": activity.regular_accounts_share(tweets, zone, hours),
-    },
-)
-rhythm | {k: v for k, v in inferred.items() if k != "offset_scores"}
+found.model_dump(exclude={"offset_scores"})
 
 # %%
 #| label: fig-hour-weekday
@@ -79,8 +70,8 @@ run.figure(
 #| label: fig-offset-inference
 #| fig-cap: "How well each UTC offset's local clock fits a Monday–Friday office week (correlation with an office-hours template). The best fit is the likely operator time zone."
 scores = pl.DataFrame(
-    {"offset": [int(k) for k in inferred["offset_scores"]], "score": list(inferred["offset_scores"].values())}
-).with_columns(best=pl.col("offset") == inferred["inferred_utc_offset_hours"])
+    {"offset": [int(k) for k in found.offset_scores], "score": list(found.offset_scores.values())}
+).with_columns(best=pl.col("offset") == found.inferred_utc_offset_hours)
 run.figure(
     alt.Chart(scores, title="Operator time-zone inference")
     .mark_bar()

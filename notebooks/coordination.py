@@ -8,30 +8,47 @@
 # evidence: the tweets behind it. Logic: `ioreport.analysis.coordination`.
 
 # %% tags=["parameters"]
-params_path = ""  # run parameters (YAML file); empty for the synthetic default
-run_dir = ""  # where findings, figures and tables go; empty for runs/default
+data_dir = ""  # the ingested dataset (an ingest cache directory); empty: the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty: runs/default
+topics = None  # the lexicon, {"file": name, "topics": {topic: [keyword or /regex/, ...]}}, or None
+# Per network: the window within which two uses of an item link two accounts, and the distinct items an
+# edge needs.
+coordination = {
+    "co_retweet": {"window_seconds": 60.0, "min_weight": 2},
+    "co_tweet": {"window_seconds": 60.0, "min_weight": 2},
+    "near_duplicate": {"window_seconds": 60.0, "min_weight": 2},
+    "co_hashtag": {"window_seconds": 60.0, "min_weight": 4},
+    "co_link": {"window_seconds": 60.0, "min_weight": 2},
+    "co_reply": {"window_seconds": 60.0, "min_weight": 2},
+}
 
 # %%
 import altair as alt
 
-from ioreport.analysis import coordination, narratives
-from ioreport.analysis.coordination import figures, tables
-from ioreport.config.paths import PARAMS_DIR
+from ioreport.analysis.coordination import (
+    NETWORK_TYPES,
+    build_network,
+    cluster_table,
+    combine,
+    communities,
+    figures,
+    tables,
+)
 from ioreport.pipeline.context import open_run
 from ioreport.publish import theme
 
 TOP_CLUSTERS = 5  # the largest communities shown with their evidence
 ITEMS_PER_CLUSTER = 4
 
-run = open_run(params_path, run_dir, "coordination")
+run = open_run(data_dir, run_dir, "coordination")
 tweets = run.tweets()
-networks = {kind: coordination.build_network(tweets, kind) for kind in coordination.NETWORK_TYPES}
-networks["combined"] = coordination.combine(list(networks.values()))
-memberships = {name: coordination.communities(network.edges) for name, network in networks.items()}
-run.record("coordination", {name: tables.summary(networks[name], memberships[name]) for name in networks})
+networks = {kind: build_network(tweets, kind, **coordination[kind]) for kind in NETWORK_TYPES}
+networks["combined"] = combine(list(networks.values()))
+memberships = {name: communities(network.edges) for name, network in networks.items()}
 combined, members = networks["combined"], memberships["combined"]
-lexicon = narratives.load_lexicon(run.params.topics or PARAMS_DIR / "topics_prc.yaml")
-clusters = coordination.cluster_table(members, combined, tweets, lexicon)
+clusters = cluster_table(members, combined, tweets, topics["topics"] if topics else None)
+amplification = figures.amplification(tweets, members["userid"].to_list())
+run.record(tables.summarise(networks, memberships, clusters, amplification))
 run.text(
     f"{combined.accounts:,} accounts are linked in at least one network, in "
     f"{members['community'].n_unique():,} communities of the combined network. Edges: "
@@ -128,8 +145,6 @@ else:
 # %%
 #| label: fig-coordination-amplification
 #| fig-cap: "Whose tweets were retweeted, by the coordinated accounts (in any network) and by the other accounts of the archive."
-amplification = figures.amplification(tweets, members["userid"].to_list())
-run.record("coordination", {"amplification": tables.amplification_findings(amplification)})
 run.figure(
     alt.Chart(amplification, title="Who retweets whom")
     .mark_bar()

@@ -5,19 +5,19 @@
 # retweets on a tweet). Logic: `ioreport.analysis.engagement`.
 
 # %% tags=["parameters"]
-params_path = ""  # run parameters (YAML file); empty for the synthetic default
-run_dir = ""  # where findings, figures and tables go; empty for runs/default
+data_dir = ""  # the ingested dataset (an ingest cache directory); empty: the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty: runs/default
 
 # %%
 from ioreport.analysis import engagement
 from ioreport.pipeline.context import open_run
 from ioreport.publish import theme
 
-run = open_run(params_path, run_dir, "engagement")
+run = open_run(data_dir, run_dir, "engagement")
 tweets = run.tweets()
-summary = engagement.summary(tweets)
-run.record("engagement", summary)
-summary
+found = engagement.summarise(tweets)
+run.record(found)
+found
 
 # %%
 #| label: fig-engagement-distribution

@@ -6,8 +6,9 @@
 # profiles. Logic: `ioreport.analysis.forensics`.
 
 # %% tags=["parameters"]
-params_path = ""  # run parameters (YAML file); empty for the synthetic default
-run_dir = ""  # where findings, figures and tables go; empty for runs/default
+data_dir = ""  # the ingested dataset (an ingest cache directory); empty: the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty: runs/default
+timezone = "UTC"  # IANA time zone the posting is read in
 
 # %%
 import altair as alt
@@ -17,23 +18,13 @@ from ioreport.analysis import accounts, forensics
 from ioreport.pipeline.context import open_run
 from ioreport.publish import theme
 
-run = open_run(params_path, run_dir, "forensics")
+run = open_run(data_dir, run_dir, "forensics")
 users, tweets = run.users(), run.tweets()
 signals = forensics.repurposing_signals(tweets)
-summary = forensics.signal_summary(signals)
-behaviour = forensics.account_behaviour(users, tweets, run.params.timezone)
+behaviour = forensics.account_behaviour(users, tweets, timezone)
 patterns = forensics.screen_name_patterns(users)
-run.record(
-    "forensics",
-    {
-        **summary,
-        "dormancy_days": forensics.DORMANCY_DAYS,
-        "min_side_tweets": forensics.MIN_SIDE_TWEETS,
-        "min_share_drop": forensics.MIN_SHARE_DROP,
-        "min_signals": forensics.MIN_SIGNALS,
-        "screen_name_patterns": dict(patterns.select("pattern", "accounts").iter_rows()),
-    },
-)
+found = forensics.summarise(signals, patterns)
+run.record(found)
 
 # %% [markdown]
 # ## Repurposed accounts
@@ -48,11 +39,11 @@ run.record(
 
 # %%
 run.text(
-    f"**{summary['repurposed_accounts']:,}** accounts show at least {forensics.MIN_SIGNALS} of the four "
-    f"repurposing signals: a language switch ({summary['language_switch_accounts']:,} accounts), "
+    f"**{found.repurposed_accounts:,}** accounts show at least {forensics.MIN_SIGNALS} of the four "
+    f"repurposing signals: a language switch ({found.language_switch_accounts:,} accounts), "
     f"{forensics.DORMANCY_DAYS} days or more of silence then reactivation "
-    f"({summary['dormant_reactivated_accounts']:,}), a client switch ({summary['client_switch_accounts']:,}) "
-    f'and "test" tweets ({summary["test_owner_tweets"]:,} tweets from {summary["test_owner_accounts"]:,} '
+    f"({found.dormant_reactivated_accounts:,}), a client switch ({found.client_switch_accounts:,}) "
+    f'and "test" tweets ({found.test_owner_tweets:,} tweets from {found.test_owner_accounts:,} '
     f"accounts). A switch needs at least {forensics.MIN_SIDE_TWEETS} tweets on each side and a drop in "
     f"share of at least {forensics.MIN_SHARE_DROP:.0%}."
 )

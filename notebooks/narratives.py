@@ -8,45 +8,45 @@
 # Logic: `ioreport.analysis.narratives`.
 
 # %% tags=["parameters"]
-params_path = ""  # run parameters (YAML file); empty for the synthetic default
-run_dir = ""  # where findings, figures and tables go; empty for runs/default
+data_dir = ""  # the ingested dataset (an ingest cache directory); empty: the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty: runs/default
+timezone = "UTC"  # IANA time zone the posting is read in
+topics = None  # the lexicon, {"file": name, "topics": {topic: [keyword or /regex/, ...]}}, or None
 
 # %%
 import altair as alt
 import polars as pl
 
 from ioreport.analysis import narratives
-from ioreport.config.paths import PARAMS_DIR
 from ioreport.pipeline.context import open_run
 from ioreport.publish import theme
+from ioreport.publish.format import count, escape_markdown, format_value
 
-run = open_run(params_path, run_dir, "narratives")
-lexicon_path = run.params.topics or PARAMS_DIR / "topics_prc.yaml"
-lexicon = narratives.load_lexicon(lexicon_path)
+run = open_run(data_dir, run_dir, "narratives")
 tweets = run.tweets()
+# No lexicon given: the most used hashtags stand in for topics, named "#tag".
+lexicon = topics["topics"] if topics else narratives.hashtag_lexicon(tweets)
 tagged = narratives.tag_topics(tweets, lexicon)
-topics = narratives.topic_columns(tagged)
-over_time = narratives.topic_over_time(tagged, run.params.timezone)
-peaks = narratives.peak_weeks(over_time)
-hashtags = narratives.top_hashtags(tweets, 20)
-run.record(
-    "narratives",
-    {
-        **narratives.topic_shares(tagged),
-        "topic_pair_union_shares": narratives.pair_union_shares(tagged),
-        "topic_peak_week": peaks,
-        "top_hashtags": hashtags.to_dicts(),
-        "lexicon": lexicon_path.name,
-    },
-)
+topic_names = narratives.topic_columns(tagged)
+over_time = narratives.topic_over_time(tagged, timezone)
+found = narratives.summarise(tweets, tagged, topics["file"] if topics else None, timezone)
+run.record(found)
+peaks = {topic: week.isoformat() for topic, week in found.topic_peak_week.items()}
 # One colour per topic in every chart; no topic in grey.
-topic_colours = alt.Scale(domain=topics, range=theme.PALETTE[: len(topics)])
-map_colours = alt.Scale(domain=[*topics, narratives.UNTAGGED], range=[*topic_colours.range, theme.MUTED])
+topic_colours = alt.Scale(domain=topic_names, range=theme.PALETTE[: len(topic_names)])
+map_colours = alt.Scale(domain=[*topic_names, narratives.UNTAGGED], range=[*topic_colours.range, theme.MUTED])
 counts = narratives.topic_counts(tagged)
 tagged_share = 1 - counts.filter(pl.col("topic") == narratives.UNTAGGED)["share"][0]
+source = (
+    f"Lexicon {escape_markdown(topics['file'])}: {count(len(topic_names), 'topic')}."
+    if topics
+    else "No lexicon was given (`topics:` in the parameters), so the topics here are the "
+    f"{count(len(topic_names), 'most used hashtag')}, each matched as a whole word."
+)
+busiest = "; ".join(f"{escape_markdown(t)} {week}" for t, week in peaks.items())
 run.text(
-    f"Lexicon `{lexicon_path.name}`: {len(topics)} topics. {tagged_share:.1%} of {tagged.height:,} tweets "
-    "carry at least one. Busiest weeks: " + "; ".join(f"{t} {week}" for t, week in peaks.items()) + "."
+    f"{source} {format_value(tagged_share, 'share')} of {count(tagged.height, 'tweet')} carry at least one."
+    + (f" Busiest weeks: {busiest}." if busiest else "")
 )
 
 # %%
@@ -64,7 +64,7 @@ run.figure(
             axis=alt.Axis(format="%"),
             scale=alt.Scale(domain=[0, 1], nice=False),
         ),
-        color=alt.Color("topic:N", title=None, scale=topic_colours, sort=topics),
+        color=alt.Color("topic:N", title=None, scale=topic_colours, sort=topic_names),
         tooltip=["period:T", "topic:N", "tweets:Q", alt.Tooltip("share:Q", format=".1%")],
     )
     .properties(height=300),
@@ -85,7 +85,7 @@ run.table(narratives.topic_overlap(tagged), "topic-overlap")
 # %%
 #| label: tbl-top-hashtags
 #| tbl-cap: "The 20 most used hashtags (case folded), by tweets using them."
-run.table(hashtags, "top-hashtags")
+run.table(narratives.top_hashtags(tweets, narratives.TOP_HASHTAGS), "top-hashtags")
 
 # %%
 #| label: tbl-top-terms

@@ -4,8 +4,8 @@
 # apps they were sent from. Logic: `ioreport.analysis.overview`.
 
 # %% tags=["parameters"]
-params_path = ""  # run parameters (YAML file); empty for the synthetic default
-run_dir = ""  # where findings, figures and tables go; empty for runs/default
+data_dir = ""  # the ingested dataset (an ingest cache directory); empty: the synthetic default
+run_dir = ""  # where findings, figures and tables go; empty: runs/default
 
 # %%
 import altair as alt
@@ -13,13 +13,11 @@ import altair as alt
 from ioreport.analysis import overview
 from ioreport.pipeline.context import open_run
 
-run = open_run(params_path, run_dir, "overview")
+run = open_run(data_dir, run_dir, "overview")
 tweets = run.tweets()
-kinds = overview.tweet_kind_shares(tweets)
-span = overview.span(tweets)
-run.record("dataset", {"first_tweet": span.pop("first_tweet"), "last_tweet": span.pop("last_tweet")})
-run.record("overview", {**kinds, **span})
-kinds
+found = overview.summarise(tweets)
+run.record(found)
+found
 
 # %%
 #| label: fig-weekly-volume
@@ -38,17 +36,17 @@ run.figure(
 # %%
 #| label: tbl-tweet-languages
 #| tbl-cap: "Tweet languages as Twitter labelled them."
-tweet_languages = overview.share_table(tweets, "tweet_language", "language", top=12)
-run.record(
-    "overview",
-    {"tweet_languages": dict(zip(tweet_languages["language"], tweet_languages["rows"], strict=True))},
+run.table(
+    overview.share_table(tweets, "tweet_language", "language", top=overview.TOP_LANGUAGES), "tweet-languages"
 )
-run.table(tweet_languages, "tweet-languages")
 
 # %%
 #| label: tbl-account-languages
 #| tbl-cap: "Account interface languages (case folded: zh-CN and zh-cn are one)."
-run.table(overview.share_table(run.users(), "account_language", "language", top=12), "account-languages")
+run.table(
+    overview.share_table(run.users(), "account_language", "language", top=overview.TOP_LANGUAGES),
+    "account-languages",
+)
 
 # %%
 #| label: tbl-clients

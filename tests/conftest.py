@@ -15,11 +15,13 @@ atexit.register(shutil.rmtree, os.environ["IOREPORT_DATA_DIR"], ignore_errors=Tr
 
 import pytest  # noqa: E402 (after the environment is set: ioreport reads it on import)
 
+from ioreport.config.paths import PARAMS_DIR  # noqa: E402
 from ioreport.synthetic.generate import TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate  # noqa: E402
 
-REAL_USERS = (
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "china_082019_1_users_csv_hashed.csv"
-)
+# The shared material sits beside the checkout; every test finds it through the fixtures below.
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+REAL_DATA_DIR = SHARED_DIR / "data" / "real"
+REAL_USERS = REAL_DATA_DIR / "china_082019_1_users_csv_hashed.csv"
 SMALL_SCALE = 0.03
 SMALL_SEED = 7
 
@@ -57,6 +59,7 @@ def small_params(small_dataset, tmp_path_factory) -> Path:
         users=str(data_dir / USERS_FILE),
         timezone="Asia/Shanghai",
         holidays="CN",
+        topics=str(PARAMS_DIR / "topics_prc.yaml"),
         published="china_052020",
     )
 
@@ -72,7 +75,34 @@ def small_run(small_params, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def real_users() -> Path:
-    if not REAL_USERS.exists():
-        pytest.fail(f"the real archive users file is missing: {REAL_USERS}")
-    return REAL_USERS
+def shared_dir() -> Path:
+    if not SHARED_DIR.is_dir():
+        pytest.fail(f"the shared material is missing: {SHARED_DIR} (it sits beside the checkout)")
+    return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def real_data_dir(shared_dir) -> Path:
+    return shared_dir / "data" / "real"
+
+
+@pytest.fixture(scope="session")
+def real_users(real_data_dir) -> Path:
+    path = real_data_dir / REAL_USERS.name
+    if not path.exists():
+        pytest.fail(f"the real archive users file is missing: {path}")
+    return path
+
+
+def execute_section(name: str, params_path: Path, run_dir: Path, output: Path) -> None:
+    """Execute one section's notebook as the runner does, with the parameters the runner would inject."""
+    from ioreport.config.params import load_params
+    from ioreport.config.rundir import RunDir
+    from ioreport.pipeline.data import load_data
+    from ioreport.pipeline.runner import execute_notebook, notebook_parameters
+    from ioreport.pipeline.sections import SECTIONS
+
+    params = load_params(params_path)
+    section = next(s for s in SECTIONS if s.name == name)
+    injected = notebook_parameters(section, params, load_data(params), RunDir(run_dir))
+    execute_notebook(section.source, output, injected)

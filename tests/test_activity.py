@@ -9,6 +9,7 @@ import pytest
 
 from ioreport.analysis import activity, narratives
 from ioreport.archive.ingest import ingest
+from ioreport.config.lexicon import load_lexicon
 from ioreport.config.params import load_params
 from ioreport.config.paths import PARAMS_DIR
 from ioreport.pipeline.data import load_data
@@ -93,7 +94,7 @@ def test_regular_accounts_are_mostly_office_workers(prc):
 
 def test_moscow_narratives_recovered_with_a_cyrillic_lexicon(moscow):
     params, tweets, truth = moscow
-    tagged = narratives.tag_topics(tweets, narratives.load_lexicon(params.topics))
+    tagged = narratives.tag_topics(tweets, load_lexicon(params.topics))
     shares = narratives.topic_shares(tagged)
     planted = truth["narratives"]
     for topic, share in planted["topic_shares"].items():

@@ -2,8 +2,7 @@ import datetime as dt
 
 import polars as pl
 
-from ioreport.analysis.findings import display
-from ioreport.pipeline.context import TABLE_TEXT_CHARS, html_table
+from ioreport.publish.format import TABLE_TEXT_CHARS, format_value, html_table
 
 
 def test_tables_escape_every_cell_and_header():
@@ -31,11 +30,20 @@ def test_table_cells_read_as_a_researcher_expects():
     assert "x" * TABLE_TEXT_CHARS not in table and "…" in table
 
 
-def test_findings_display_forms():
-    assert display("accounts.share_zero_followers", 0.785011) == "78.5 %"
-    assert display("activity.working_hours_share", 0.85) == "85.0 %"
-    assert display("narratives.topic_shares.covid19", 0.224) == "22.4 %"
-    assert display("activity.inferred_utc_offset_hours", 8) == "+8"
-    assert display("activity.inferred_utc_offset_hours", -5) == "-5"
-    assert display("dataset.tweets", 348608) == "348,608"
-    assert display("engagement.most_liked_tweetid", None) == "n/a"
+def test_findings_read_as_in_tables():
+    assert format_value(0.785011, "accounts.share_zero_followers") == "78.5%"
+    assert format_value(0.85, "activity.working_hours_share") == "85.0%"
+    assert format_value(0.224, "narratives.topic_shares.covid19") == "22.4%"
+    assert format_value(8, "activity.inferred_utc_offset_hours") == "+8"
+    assert format_value(-5, "activity.inferred_utc_offset_hours") == "-5"
+    assert format_value(348608, "dataset.tweets") == "348,608"
+    assert format_value(2.0, "accounts.median_followers") == "2"
+    assert format_value(0.15349, "activity.inferred_offset_score") == "0.153"
+    assert format_value(None, "engagement.most_liked_tweetid") == "–"
+    assert format_value(None, "engagement.most_liked_tweetid", missing="n/a") == "n/a"
+
+
+def test_prose_and_tables_share_one_formatter():
+    frame = pl.DataFrame({"share_zero_followers": [0.785011], "median": [0.15349]})
+    table = html_table(frame)
+    assert f">{format_value(0.785011, 'share_zero_followers')}<" in table and ">0.153<" in table

@@ -14,6 +14,7 @@ from pathlib import Path
 import igraph
 import polars as pl
 import pytest
+from ioreport.synthetic.generate import USERS_FILE
 from typer.testing import CliRunner
 
 from ioreport import cli
@@ -22,9 +23,7 @@ from ioreport.analysis.coordination.export import evidence_path, write_network
 from ioreport.analysis.coordination.near_duplicates import NearDuplicateSettings, group_labels
 from ioreport.analysis.coordination.pairs import co_occurrences
 from ioreport.archive.schema import TWEET_TIMESTAMP
-from ioreport.config.paths import NOTEBOOKS_DIR
-from ioreport.pipeline.runner import execute_notebook
-from ioreport.synthetic.generate import USERS_FILE
+from tests.conftest import execute_section
 
 PLANTED = ("co_retweet", "co_tweet", "near_duplicate", "co_hashtag")
 MATCH = 0.9  # Jaccard similarity of a planted group and the community that recovers it
@@ -368,8 +367,8 @@ def test_network_command_writes_edges_and_evidence(small_params, tmp_path, monke
 def test_notebook_runs_and_records_the_planted_groups(small_params, truth, tmp_path, monkeypatch):
     monkeypatch.setenv("IOREPORT_DATA_DIR", str(tmp_path / "data"))
     run_dir = tmp_path / "run"
-    execute_notebook(NOTEBOOKS_DIR / "coordination.py", tmp_path / "executed.ipynb", small_params, run_dir)
-    recorded = json.loads((run_dir / "findings" / "coordination.json").read_text())["coordination"]
+    execute_section("coordination", small_params, run_dir, tmp_path / "executed.ipynb")
+    recorded = json.loads((run_dir / "findings" / "coordination.json").read_text())
     for kind in PLANTED:
         entry = recorded[kind]
         assert {"window_seconds", "min_weight", "edges", "accounts", "communities"} <= set(entry)

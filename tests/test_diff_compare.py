@@ -76,7 +76,8 @@ def rerun(small_run, tmp_path_factory) -> Path:
     """A copy differing from the small run only as any rerun does."""
     run_dir = _copy_run(small_run, tmp_path_factory.mktemp("diff") / "rerun")
     for path in (run_dir / "notebooks").glob("*.ipynb"):
-        _edit_notebook(path, _rerun_metadata)
+        if path.stem != "published":  # built at staging, not executed: nothing varies between runs
+            _edit_notebook(path, _rerun_metadata)
 
     def new_commit_and_timings(manifest):
         manifest["git_commit"] = "0" * 40
@@ -214,10 +215,10 @@ def test_cells_without_a_label_are_named_by_index_and_added_cells_count():
 
 def test_notebooks_only_in_one_run_are_listed(original, tmp_path, small_run):
     trimmed = _copy_run(small_run, tmp_path / "trimmed")
-    (trimmed / "notebooks" / "summary.ipynb").unlink()
+    (trimmed / "notebooks" / "engagement.ipynb").unlink()
     diff = diff_runs(load_run(original), load_run(trimmed))
-    assert diff.notebooks.removed == ["summary.ipynb"] and diff.results_changed
-    assert diff_runs(load_run(trimmed), load_run(original)).notebooks.added == ["summary.ipynb"]
+    assert diff.notebooks.removed == ["engagement.ipynb"] and diff.results_changed
+    assert diff_runs(load_run(trimmed), load_run(original)).notebooks.added == ["engagement.ipynb"]
 
 
 # --- the command line ----------------------------------------------------------------------------

@@ -13,14 +13,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from ioreport.synthetic.generate import TWEETS_FILE, USERS_FILE, generate
 
 from ioreport.analysis import accounts, forensics
 from ioreport.archive.ingest import ingest
 from ioreport.archive.schema import IS_HASHED, TWEET_TIMESTAMP
-from ioreport.config.paths import NOTEBOOKS_DIR
-from ioreport.pipeline.runner import execute_notebook
-from ioreport.synthetic.generate import TWEETS_FILE, USERS_FILE, generate
-from tests.conftest import write_params
+from tests.conftest import execute_section, write_params
 
 FORENSICS_SCALE, FORENSICS_SEED = 0.1, 7
 MIN_PRECISION = MIN_RECALL = 0.9
@@ -278,9 +276,10 @@ def test_notebook_records_the_findings_and_writes_its_figures(dataset, signals, 
         timezone="Asia/Shanghai",
     )
     run_dir = tmp_path / "run"
-    execute_notebook(NOTEBOOKS_DIR / "forensics.py", tmp_path / "executed.ipynb", params, run_dir)
-    recorded = json.loads((run_dir / "findings" / "forensics.json").read_text())["forensics"]
+    execute_section("forensics", params, run_dir, tmp_path / "executed.ipynb")
+    recorded = json.loads((run_dir / "findings" / "forensics.json").read_text())
     expected = json.loads(json.dumps(forensics.signal_summary(signals)))
+    assert recorded["min_signals"] == forensics.MIN_SIGNALS
     assert {key: recorded[key] for key in expected} == expected
     for name in ("lifelines", "creation-first-tweet"):
         assert (run_dir / "figures" / f"forensics-{name}.png").stat().st_size > 10_000

@@ -16,11 +16,13 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from ioreport.analysis import narratives
+from ioreport.analysis.text import normalise
 from ioreport.archive.ingest import ingest
 from ioreport.archive.schema import TWEET_TIMESTAMP
-from ioreport.config.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from ioreport.config.lexicon import load_lexicon
+from ioreport.config.paths import PARAMS_DIR
 from ioreport.errors import InputError
-from ioreport.pipeline.runner import execute_notebook
+from tests.conftest import execute_section
 
 PRC_LEXICON = PARAMS_DIR / "topics_prc.yaml"
 TIMEZONE = "Asia/Shanghai"  # the synthetic PRC network's office clock, in which the truth's weeks are counted
@@ -43,7 +45,7 @@ def truth(small_dataset) -> dict:
 
 @pytest.fixture(scope="module")
 def tagged(ingested) -> pl.DataFrame:
-    return narratives.tag_topics(ingested.scan_tweets(), narratives.load_lexicon(PRC_LEXICON))
+    return narratives.tag_topics(ingested.scan_tweets(), load_lexicon(PRC_LEXICON))
 
 
 def tweets_frame(texts: list[str], hashtags: list[list[str]] | None = None, **columns) -> pl.LazyFrame:
@@ -211,7 +213,7 @@ def test_hashtags_are_folded_and_counted_once_per_tweet():
 
 
 def test_the_shipped_lexicon_loads():
-    lexicon = narratives.load_lexicon(PRC_LEXICON)
+    lexicon = load_lexicon(PRC_LEXICON)
     assert list(lexicon) == ["hong_kong", "covid19", "guo_wengui", "taiwan", "us_protests"]
 
 
@@ -232,24 +234,23 @@ def test_lexicon_errors_name_the_file(tmp_path, content, problem):
     path = tmp_path / "topics.yaml"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=re.escape(str(path))) as caught:
-        narratives.load_lexicon(path)
+        load_lexicon(path)
     assert problem in str(caught.value)
 
 
 def test_a_missing_lexicon_is_named(tmp_path):
     with pytest.raises(InputError, match=re.escape(str(tmp_path / "nope.yaml"))):
-        narratives.load_lexicon(tmp_path / "nope.yaml")
+        load_lexicon(tmp_path / "nope.yaml")
 
 
 # --- The notebook --------------------------------------------------------------------------------
 
 
 def test_notebook_runs_and_records_the_planted_findings(small_params, truth, tmp_path, monkeypatch):
-    # Standalone, the notebook ingests by itself: into this test's directory, not the project's data/.
     monkeypatch.setenv("IOREPORT_DATA_DIR", str(tmp_path / "data"))
     run_dir = tmp_path / "run"
-    execute_notebook(NOTEBOOKS_DIR / "narratives.py", tmp_path / "executed.ipynb", small_params, run_dir)
-    recorded = json.loads((run_dir / "findings" / "narratives.json").read_text())["narratives"]
+    execute_section("narratives", small_params, run_dir, tmp_path / "executed.ipynb")
+    recorded = json.loads((run_dir / "findings" / "narratives.json").read_text())
     assert {"topic_shares", "untagged_share", "topic_peak_week", "top_hashtags"} <= set(recorded)
     for topic, planted in truth["topic_shares"].items():
         assert recorded["topic_shares"][topic] == pytest.approx(planted, abs=SHARE_TOLERANCE)
@@ -262,14 +263,14 @@ def test_notebook_runs_and_records_the_planted_findings(small_params, truth, tmp
 
 
 def test_normalise_handles_no_texts_and_empty_texts():
-    assert narratives.normalise([]) == []
-    assert narratives.normalise(["", "臺灣\nTaiwan"]) == ["", "台湾 taiwan"]
+    assert normalise([]) == []
+    assert normalise(["", "臺灣\nTaiwan"]) == ["", "台湾 taiwan"]
 
 
 def test_tagging_no_tweets_gives_an_empty_typed_frame(small_dataset):
 
     data_dir, _ = small_dataset
     tweets = ingest([data_dir / "synthetic_tweets_csv_hashed.csv"], None).scan_tweets().head(0)
-    lexicon = narratives.load_lexicon(PARAMS_DIR / "topics_prc.yaml")
+    lexicon = load_lexicon(PARAMS_DIR / "topics_prc.yaml")
     tagged = narratives.tag_topics(tweets, lexicon)
     assert tagged.height == 0 and set(lexicon) <= set(tagged.columns)

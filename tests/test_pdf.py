@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from ioreport.publish.stage import pdf_engine, print_pdf
+from ioreport.publish.pdf import pdf_engine, print_pdf
 
 
 def test_the_report_prints_to_pdf(tmp_path):

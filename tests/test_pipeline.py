@@ -43,7 +43,7 @@ def test_run_writes_every_artefact(small_run):
     for name in ("index.html", "findings.json", "manifest.json"):
         assert (out / name).stat().st_size > 0
     assert sorted(p.stem for p in (out / "notebooks").glob("*.ipynb")) == sorted(
-        s.notebook for s in sections.SECTIONS
+        [s.name for s in sections.SECTIONS] + ["published"]
     )
     svgs = sorted(p.stem for p in (out / "figures").glob("*.svg"))
     assert svgs and svgs == sorted(p.stem for p in (out / "figures").glob("*.png"))
@@ -193,7 +193,7 @@ def test_users_only_run_skips_tweet_sections(real_users, tmp_path):
     result = run(params, tmp_path / "run", progress=lambda _msg: None)
     states = {s.notebook: s.state for s in result.statuses}
     assert (
-        states == {s.notebook: ("skipped" if s.needs_tweets else "ok") for s in sections.SECTIONS}
+        states == {s.name: ("skipped" if s.needs_tweets else "ok") for s in sections.SECTIONS}
         and states["accounts"] == "ok"
     )
     found = json.loads((tmp_path / "run" / "findings.json").read_text())
@@ -215,7 +215,7 @@ def test_a_failing_notebook_is_kept_reported_and_fails_the_run(small_params, tmp
     notebooks = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS_DIR, notebooks)
     broken = notebooks / "engagement.py"
-    broken.write_text(broken.read_text().replace("summary = engagement.summary(tweets)", "summary = 1 / 0"))
+    broken.write_text(broken.read_text().replace("found = engagement.summarise(tweets)", "found = 1 / 0"))
     monkeypatch.setattr(sections, "NOTEBOOKS_DIR", notebooks)
     out = tmp_path / "run"
     outcome = CliRunner().invoke(cli.app, ["run", str(small_params), "--out", str(out)])
@@ -236,9 +236,31 @@ def test_cli_reports_bad_parameters_without_a_traceback(tmp_path):
 
 
 def test_every_published_figure_is_set_beside_a_value_from_this_run(small_run):
-    from ioreport.analysis.findings import comparison_rows
+    from ioreport.publish.published import comparison_table
 
     _, found = small_run
-    rows = comparison_rows(found, "china_052020")
-    assert len(rows) >= 15
-    assert [r["finding"] for r in rows if r["this run"] == "n/a"] == []
+    rows = comparison_table(found, "china_052020")
+    assert rows.height >= 15
+    assert [r["finding"] for r in rows.iter_rows(named=True) if r["this run"] == "–"] == []
+
+
+def test_findings_validate_against_the_schema_written_beside_them(small_run):
+    import jsonschema
+
+    result, found = small_run
+    schema = json.loads((result.run_dir / "findings.schema.json").read_text())
+    jsonschema.validate(found, schema)
+    assert set(found) == {"dataset", *(s.name for s in sections.SECTIONS)}
+    broken = {**found, "accounts": {**found["accounts"], "share_zero_followers": "most"}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_dataset_findings_come_from_the_loader_not_from_a_notebook(small_run):
+    result, found = small_run
+    parts = sorted(p.stem for p in (result.run_dir / "findings").glob("*.json"))
+    assert parts == sorted(s.name for s in sections.SECTIONS)  # no part writes `dataset`
+    assert all(
+        "dataset" not in json.loads(p.read_text()) for p in (result.run_dir / "findings").glob("*.json")
+    )
+    assert found["dataset"]["first_tweet"] <= found["dataset"]["last_tweet"]

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from ioreport.config.paths import DEFAULT_PARAMS, DEFAULT_RUN_DIR
+from ioreport.config.rundir import RunDir
 from ioreport.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -36,13 +37,13 @@ def run(
 
     try:
         result = run_pipeline(
-            params, out, progress=lambda msg: console.print(msg, markup=False), force=force, pdf=pdf
+            params, out, progress=lambda msg: console.print(msg, markup=False), force=force, print_pdf=pdf
         )
     except InputError as exc:
         _fail(str(exc))
     for status in result.failed:
         console.print(f"[bold red]failed:[/] {status.message}", markup=True)
-        console.print(f"  executed copy kept: {result.run_dir / 'notebooks' / (status.notebook + '.ipynb')}")
+        console.print(f"  executed copy kept: {RunDir(result.run_dir).executed(status.notebook)}")
     if result.failed:
         raise typer.Exit(1)
 

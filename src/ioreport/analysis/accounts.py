@@ -6,11 +6,55 @@ use; ASPI found 78.5 % with 0 followers and 95 % with fewer than 8.
 
 from __future__ import annotations
 
-import polars as pl
+import datetime as dt
 
+import polars as pl
+from pydantic import BaseModel
+
+from ioreport.analysis.buckets import bucket_counts
+from ioreport.analysis.findings import Findings
 from ioreport.archive.schema import IS_HASHED, TWEET_TIMESTAMP
 
 UNDER_FOLLOWERS = 8  # ASPI's threshold
+TOP_BATCHES = 10
+FOLLOW_BUCKETS = (0, 1, 2, UNDER_FOLLOWERS, 100, 1000, 5000)
+FOLLOW_LABELS = ("0", "1", "2–7", "8–99", "100–999", "1,000–4,999", "5,000+")
+
+
+class CreationBatch(BaseModel):
+    date: dt.date
+    accounts: int
+
+
+class AccountsFindings(Findings):
+    accounts: int
+    share_zero_followers: float | None
+    share_under_8_followers: float | None
+    median_followers: float | None
+    median_following: float | None
+    share_no_bio: float | None
+    hashed_accounts: int
+    median_creation_date: dt.date | None
+    creation_batches: list[CreationBatch]  # the largest creation days, accounts descending, ties by date
+    largest_creation_day: dt.date | None  # creation_batches[0], for prose
+    largest_creation_day_accounts: int | None
+    # Only when the dataset has tweets:
+    accounts_with_tweets: int | None = None
+    median_lag_days: float | None = None
+    share_first_tweet_within_30_days: float | None = None
+
+
+def summarise(users: pl.LazyFrame, tweets: pl.LazyFrame | None) -> AccountsFindings:
+    batches = creation_batches(users, top=TOP_BATCHES)
+    largest = batches.row(0, named=True) if batches.height else {"date": None, "accounts": None}
+    lags = lag_summary(first_tweet_lag(users, tweets)) if tweets is not None else {}
+    return AccountsFindings(
+        **profile_summary(users),
+        creation_batches=batches.to_dicts(),
+        largest_creation_day=largest["date"],
+        largest_creation_day_accounts=largest["accounts"],
+        **lags,
+    )
 
 
 def creation_per_day(users: pl.LazyFrame) -> pl.DataFrame:
@@ -24,7 +68,7 @@ def creation_per_day(users: pl.LazyFrame) -> pl.DataFrame:
     )
 
 
-def creation_batches(users: pl.LazyFrame, top: int = 10) -> pl.DataFrame:
+def creation_batches(users: pl.LazyFrame, top: int = TOP_BATCHES) -> pl.DataFrame:
     """The largest creation days: accounts descending, ties by date."""
     return creation_per_day(users).sort(["accounts", "date"], descending=[True, False]).head(top)
 
@@ -59,27 +103,12 @@ def profile_summary(users: pl.LazyFrame) -> dict:
     return row
 
 
-def count_distribution(users: pl.LazyFrame, column: str) -> pl.DataFrame:
-    """Accounts per count bucket (0, 1, 2–7, 8–99, 100–999, 1,000–4,999, 5,000+)."""
-    edges = [0, 1, 2, UNDER_FOLLOWERS, 100, 1000, 5000]
-    labels = ["0", "1", "2–7", "8–99", "100–999", "1,000–4,999", "5,000+"]
-    bucket = pl.col(column).cut(breaks=[e - 0.5 for e in edges[1:]], labels=labels)
-    counts = (users.drop_nulls(column).group_by(bucket=bucket).agg(accounts=pl.len()).collect()).with_columns(
-        pl.col("bucket").cast(pl.String)
-    )
-    frame = pl.DataFrame({"bucket": labels, "order": list(range(len(labels)))})
-    return (
-        frame.join(counts, on="bucket", how="left")
-        .with_columns(pl.col("accounts").fill_null(0))
-        .sort("order")
-        .drop("order")
-    )
-
-
 def follow_distributions(users: pl.LazyFrame) -> pl.DataFrame:
     """Followers and following side by side (long form), with shares of accounts."""
     return pl.concat(
-        count_distribution(users, column).with_columns(count=pl.lit(column.removesuffix("_count")))
+        bucket_counts(users, column, FOLLOW_BUCKETS, FOLLOW_LABELS, "accounts").with_columns(
+            count=pl.lit(column.removesuffix("_count"))
+        )
         for column in ("follower_count", "following_count")
     ).with_columns(share=pl.col("accounts") / pl.col("accounts").sum().over("count"))
 

@@ -14,14 +14,49 @@ import holidays as holiday_calendars
 import numpy as np
 import polars as pl
 
+from ioreport.analysis.findings import Findings
 from ioreport.archive.schema import TWEET_TIMESTAMP
+from ioreport.config.params import DEFAULT_WORKING_HOURS
 
-OFFICE_HOURS = (9, 18)  # default local working hours [start, end); runs set their own
+OFFICE_HOURS = DEFAULT_WORKING_HOURS  # local working hours [start, end); runs set their own
 WEEKEND = (6, 7)  # polars weekday: Monday = 1
 HOURS_IN_WEEK = 168
 CANDIDATE_OFFSETS = range(-12, 15)  # whole-hour UTC offsets
 REGULAR_MIN_TWEETS = 5
 REGULAR_WORKING_SHARE = 0.9
+
+
+class ActivityFindings(Findings):
+    timezone: str
+    holiday_country: str | None
+    working_hours: list[int]  # local [start, end)
+    working_hours_share: float | None
+    weekend_share: float | None
+    peak_hour_local: int
+    lunch_dip_hour: int | None
+    lunch_dip_ratio: float | None
+    holiday_ratio: float | None
+    inferred_utc_offset_hours: int
+    inferred_offset_score: float
+    inferred_offset_runner_up_hours: int
+    inferred_offset_runner_up_score: float
+    inferred_offset_confidence: float
+    offset_scores: dict[str, float]
+    regular_accounts_share: float | None
+
+
+def summarise(
+    tweets: pl.LazyFrame, timezone: str, country: str | None, hours: tuple[int, int] = OFFICE_HOURS
+) -> ActivityFindings:
+    return ActivityFindings(
+        timezone=timezone,
+        holiday_country=country,
+        working_hours=list(hours),
+        **rhythm_summary(tweets, timezone, hours),
+        holiday_ratio=holiday_ratio(daily_counts(tweets, timezone, country)),
+        **infer_utc_offset(tweets, hours),
+        regular_accounts_share=regular_accounts_share(tweets, timezone, hours),
+    )
 
 
 def _local(tweets: pl.LazyFrame, timezone: str) -> pl.LazyFrame:

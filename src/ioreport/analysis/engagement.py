@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import polars as pl
 
+from ioreport.analysis.buckets import bucket_counts
+from ioreport.analysis.findings import Findings
 from ioreport.archive.schema import ENGAGEMENT_COUNTS, TWEET_TIMESTAMP
 
 ANOMALOUS_LIKES = 50
 ANOMALOUS_RETWEETS = 10
+COUNT_BUCKETS = (0, 1, 2, 11, 51)
+COUNT_LABELS = ("0", "1", "2–10", "11–50", "51+")
 # A blank count is unknown, not zero: a tweet has zero engagement only if all four counts say 0.
 ZERO_ENGAGEMENT = pl.all_horizontal([pl.col(c) == 0 for c in ENGAGEMENT_COUNTS]).fill_null(False)
 
 
-def summary(tweets: pl.LazyFrame) -> dict:
+class EngagementFindings(Findings):
+    share_tweets_zero_engagement: float | None
+    zero_follower_tweets_over_50_likes: int
+    zero_follower_tweets_over_10_retweets: int
+    most_liked_tweetid: str | None
+
+
+def summarise(tweets: pl.LazyFrame) -> EngagementFindings:
     zero_followers = pl.col("follower_count") == 0
     row = (
         tweets.select(
@@ -32,8 +43,7 @@ def summary(tweets: pl.LazyFrame) -> dict:
         .collect()
         .row(0, named=True)
     )
-    row["most_liked_tweetid"] = most_liked_tweetid(tweets)
-    return row
+    return EngagementFindings(**row, most_liked_tweetid=most_liked_tweetid(tweets))
 
 
 def most_liked_tweetid(tweets: pl.LazyFrame) -> str | None:
@@ -67,22 +77,13 @@ def anomalous_tweets(tweets: pl.LazyFrame) -> pl.DataFrame:
 
 def count_distribution(tweets: pl.LazyFrame) -> pl.DataFrame:
     """Tweets per count bucket for each engagement count (long form; blank counts left out)."""
-    labels = ["0", "1", "2–10", "11–50", "51+"]
-    frames = []
-    for column in ENGAGEMENT_COUNTS:
-        bucket = pl.col(column).cut(breaks=[0.5, 1.5, 10.5, 50.5], labels=labels)
-        frames.append(
-            tweets.drop_nulls(column)
-            .group_by(bucket=bucket.cast(pl.String))
-            .agg(tweets=pl.len())
-            .with_columns(metric=pl.lit(column.removesuffix("_count")))
-        )
-    order = pl.DataFrame({"bucket": labels, "order": list(range(len(labels)))}).lazy()
     return (
-        pl.concat(frames)
-        .join(order, on="bucket")
+        pl.concat(
+            bucket_counts(tweets, column, COUNT_BUCKETS, COUNT_LABELS, "tweets").with_columns(
+                metric=pl.lit(column.removesuffix("_count"))
+            )
+            for column in ENGAGEMENT_COUNTS
+        )
         .with_columns(share=pl.col("tweets") / pl.col("tweets").sum().over("metric"))
-        .sort(["metric", "order"])
-        .drop("order")
-        .collect()
+        .sort("metric", maintain_order=True)
     )

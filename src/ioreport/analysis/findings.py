@@ -1,21 +1,42 @@
-"""findings.json: the run's results as a stable contract, and their display forms for the report.
+"""Findings: what each section of a run found, as typed models, and how they become stable JSON.
 
-Each notebook writes its part to findings/<notebook>.json; the runner writes
-the `dataset` part from ingest. `collect` merges them, sections sorted.
+Each analysis module declares its section's model (a subclass of `Findings`) and returns it; the runner
+merges the sections into findings.json and writes its JSON Schema beside it. Keys are only ever added;
+a key that changes meaning gets a new name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 from typing import Any
 
-from ioreport.publish.published import PUBLISHED
+from pydantic import BaseModel, ConfigDict
 
-FINDINGS_FILE = "findings.json"
-FINDINGS_PARTS_DIR = "findings"  # one JSON part per notebook, merged by `collect`
 FLOAT_DIGITS = 6
+
+
+class Findings(BaseModel):
+    """A section's findings: every key documented, nothing else accepted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready and stable across reruns: floats rounded, dates as ISO strings."""
+        return normalise(self.model_dump(mode="python"))
+
+
+class DatasetFindings(Findings):
+    """What was read: written by the runner from the loader's accounting and the loaded tweets."""
+
+    name: str
+    synthetic: bool
+    accounts: int
+    tweets: int
+    quarantined_rows: int
+    duplicate_rows: int
+    users_derived_from_tweets: bool
+    first_tweet: dt.date | None  # UTC
+    last_tweet: dt.date | None
 
 
 def normalise(value: Any) -> Any:
@@ -31,23 +52,8 @@ def normalise(value: Any) -> Any:
     return value
 
 
-def collect(run_dir: Path) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for part in sorted((run_dir / FINDINGS_PARTS_DIR).glob("*.json")):
-        for section, values in json.loads(part.read_text()).items():
-            merged.setdefault(section, {}).update(values)
-    return normalise(merged)
-
-
-def write(run_dir: Path, findings: dict[str, Any]) -> Path:
-    path = run_dir / FINDINGS_FILE
-    path.write_text(
-        json.dumps(findings, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    return path
-
-
 def lookup(findings: dict[str, Any], dotted: str) -> Any:
+    """The value at a dotted key (list items by index), or None."""
     value: Any = findings
     for key in dotted.split("."):
         if isinstance(value, list) and key.isdigit() and int(key) < len(value):
@@ -57,51 +63,3 @@ def lookup(findings: dict[str, Any], dotted: str) -> Any:
         else:
             return None
     return value
-
-
-def _is_share(key: str) -> bool:
-    """Shares are named share_*, *_share, or sit in a *_shares mapping."""
-    return any(p.startswith("share") or p.endswith(("_share", "_shares")) for p in key.split("."))
-
-
-def display(key: str, value: Any) -> str:
-    """How a finding reads in prose: shares as percentages, counts with separators."""
-    if value is None:
-        return "n/a"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and _is_share(key):
-        return f"{value * 100:.1f} %"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    if isinstance(value, int) and key.endswith("offset_hours"):
-        return f"{value:+d}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, list):
-        return ", ".join(display(key, v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {display(f'{key}.{k}', v)}" for k, v in value.items())
-    return str(value)
-
-
-def display_tree(findings: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """The findings with every leaf formatted for prose (the report's `var` values)."""
-    out: dict[str, Any] = {}
-    for key, value in findings.items():
-        dotted = f"{prefix}{key}"
-        out[key] = display_tree(value, f"{dotted}.") if isinstance(value, dict) else display(dotted, value)
-    return out
-
-
-def comparison_rows(findings: dict[str, Any], published_dataset: str | None) -> list[dict[str, str]]:
-    """'Published vs this run' rows for the dataset the run is compared with."""
-    return [
-        {
-            "finding": fig.label,
-            "this run": display(fig.finding, lookup(findings, fig.finding)),
-            "published": fig.published,
-            "source": f"{fig.source} ({fig.mark})",
-        }
-        for fig in PUBLISHED.get(published_dataset or "", ())
-    ]

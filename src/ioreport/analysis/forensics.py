@@ -23,8 +23,10 @@ from __future__ import annotations
 import math
 
 import polars as pl
+from pydantic import BaseModel
 
-from ioreport.analysis.narratives import MENTION, URL
+from ioreport.analysis.findings import Findings
+from ioreport.analysis.text import folded_hashtags, without_links_and_mentions
 from ioreport.archive.schema import IS_HASHED, TWEET_TIMESTAMP
 
 TIME = TWEET_TIMESTAMP
@@ -176,9 +178,7 @@ def is_test_tweet() -> pl.Expr:
     """A tweet of the account's own that is, as a whole, "test", "test new owner", "new own" and the like;
     a sentence that merely contains "test" is not one."""
     words = (
-        pl.col("tweet_text")
-        .str.replace_all(URL, " ")
-        .str.replace_all(MENTION, " ")
+        without_links_and_mentions(pl.col("tweet_text"))
         .str.replace_all(NOT_A_LETTER, " ")
         .str.to_lowercase()
         .str.replace_all(r"\s+", " ")
@@ -230,8 +230,39 @@ def _prefixed(frame: pl.DataFrame, prefix: str) -> pl.DataFrame:
     return frame.rename({c: prefix + c for c in frame.columns if c != "userid"})
 
 
+class FlaggedAccount(BaseModel):
+    userid: str
+    signals: list[str]
+
+
+class ForensicsFindings(Findings):
+    repurposed_accounts: int  # accounts with at least `min_signals` signals
+    language_switch_accounts: int
+    dormant_reactivated_accounts: int
+    client_switch_accounts: int
+    test_owner_accounts: int
+    test_owner_tweets: int
+    flagged: list[FlaggedAccount]
+    dormancy_days: int
+    min_side_tweets: int
+    min_share_drop: float
+    min_signals: int
+    screen_name_patterns: dict[str, int]  # accounts per pattern
+
+
+def summarise(signals: pl.DataFrame, patterns: pl.DataFrame) -> ForensicsFindings:
+    return ForensicsFindings(
+        **signal_summary(signals),
+        dormancy_days=DORMANCY_DAYS,
+        min_side_tweets=MIN_SIDE_TWEETS,
+        min_share_drop=MIN_SHARE_DROP,
+        min_signals=MIN_SIGNALS,
+        screen_name_patterns=dict(patterns.select("pattern", "accounts").iter_rows()),
+    )
+
+
 def signal_summary(signals: pl.DataFrame) -> dict:
-    """The findings: accounts per signal, test tweets, and the flagged accounts with their signals."""
+    """Accounts per signal, test tweets, and the flagged accounts with their signals."""
     fired = signals.select(pl.col("signals").list.contains(name).sum().alias(name) for name in SIGNALS).row(
         0, named=True
     )
@@ -278,9 +309,7 @@ def account_behaviour(users: pl.LazyFrame, tweets: pl.LazyFrame, timezone: str) 
         first_tweet=pl.col(TIME).min().dt.date(),
         median_hour=local_hour.median(),
     )
-    hashtags = tweets.select(
-        "userid", hashtag=pl.col("hashtags").list.eval(pl.element().str.to_lowercase())
-    ).explode("hashtag")
+    hashtags = tweets.select("userid", hashtag=folded_hashtags(pl.col("hashtags"))).explode("hashtag")
     languages = tweets.filter(~pl.col("tweet_language").is_in(NO_LANGUAGE))
     frame = users.select("userid", created="account_creation_date").join(activity, on="userid", how="left")
     for name, habits, column in (

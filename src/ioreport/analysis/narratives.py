@@ -14,36 +14,25 @@ HongKong and hongkong.
 
 from __future__ import annotations
 
-import random
+import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
 
 import igraph
 import jieba
-import numpy as np
-import opencc
 import polars as pl
+from pydantic import BaseModel
 
+from ioreport.analysis.findings import Findings
+from ioreport.analysis.layout import seeded_layout
+from ioreport.analysis.text import folded_hashtag, normalise, to_simplified, without_links_and_mentions
 from ioreport.archive.schema import TWEET_TIMESTAMP
-from ioreport.config.params import read_yaml_mapping
-from ioreport.errors import InputError
-
-Lexicon = dict[str, list[str]]  # topic -> keywords and /regular expressions/
+from ioreport.config.lexicon import Lexicon, regex_body
 
 UNTAGGED = "untagged"
 TEXT = "text"  # the normalised text a tweet was matched on
 RAW_TEXT = "raw_text"  # the text before normalisation, while tagging
-# Column names the functions here use beside the topic columns: no topic may take one.
-RESERVED_NAMES = frozenset(
-    {"tweetid", "userid", TWEET_TIMESTAMP, "hashtags", TEXT, RAW_TEXT, UNTAGGED}
-    | {"topic", "period", "tweets", "share", "term", "hashtag"}
-)
-REGEX_MARK = "/"
-URL = r"https?://[\x21-\x7e]+"  # printable ASCII: stops at Chinese text that follows without a space
-MENTION = r"@[A-Za-z0-9_+/=]+"  # screen names, hashed ones (base64) included
-LINE_BREAK = "\n"  # joins texts for one OpenCC call; texts are made single-line first
 # The runs jieba segments on its own (its default "han" blocks): segmenting each distinct run once,
 # instead of each distinct tweet, gives the same words in a fraction of the time.
 WORD_RUN = r"[\x{4E00}-\x{9FD5}a-zA-Z0-9+#&._%\-]+"
@@ -63,88 +52,59 @@ CHINESE_STOPWORDS = """
     进行 一定 还有 其他 非常 真的 问题 受到
 """
 STOPWORDS = frozenset((ENGLISH_STOPWORDS + CHINESE_STOPWORDS).split())
+TOP_HASHTAGS = 20
+HASHTAG_TOPICS = 8  # with no lexicon, the most used hashtags stand in for topics
 MAP_SEED = 20200611
 MAP_HASHTAGS_PER_ACCOUNT = 5  # an account's links in the topic map: its most used hashtags
 MAP_ITERATIONS = 2000
 
 
-# --- Lexicon -----------------------------------------------------------------------------------------
+class HashtagCount(BaseModel):
+    hashtag: str
+    tweets: int
 
 
-def load_lexicon(path: str | Path) -> Lexicon:
-    """A topics file: a mapping of topic to a list of keywords and /regular expressions/, validated."""
-    path = Path(path)
-    raw = read_yaml_mapping(path, "topics")
-    lexicon: Lexicon = {}
-    for topic, entries in raw.items():
-        where = f"{path}: topic {topic!r}"
-        if not isinstance(topic, str) or not topic.strip() or topic in RESERVED_NAMES:
-            raise InputError(f"{where}: a topic name must be text other than {sorted(RESERVED_NAMES)}")
-        if not isinstance(entries, list) or not entries:
-            raise InputError(f"{where}: expected a non-empty list of keywords")
-        if not all(isinstance(entry, str) and entry.strip() for entry in entries):
-            raise InputError(f"{where}: every keyword must be non-empty text")
-        lexicon[topic] = entries
-        try:
-            topic_pattern(entries)
-        except ValueError as exc:
-            raise InputError(f"{where}: {exc}") from None
-    return lexicon
+class NarrativesFindings(Findings):
+    # The topics file's name; None when none was given and the topics are the most used hashtags ("#tag").
+    lexicon: str | None
+    topic_shares: dict[str, float]  # share of all tweets carrying each topic (topics overlap)
+    untagged_share: float | None
+    topic_pair_union_shares: dict[str, float]  # "a+b": share of tweets on either topic
+    topic_peak_week: dict[str, dt.date]  # Monday of each topic's busiest local week
+    top_hashtags: list[HashtagCount]
+
+
+def summarise(
+    tweets: pl.LazyFrame, tagged: pl.DataFrame, lexicon_name: str | None, timezone: str
+) -> NarrativesFindings:
+    return NarrativesFindings(
+        lexicon=lexicon_name,
+        **topic_shares(tagged),
+        topic_pair_union_shares=pair_union_shares(tagged),
+        topic_peak_week=peak_weeks(topic_over_time(tagged, timezone)),
+        top_hashtags=top_hashtags(tweets, TOP_HASHTAGS).to_dicts(),
+    )
 
 
 def topic_pattern(entries: Sequence[str]) -> str:
-    """One regular expression for a topic, over normalised text; ValueError names a bad entry."""
+    """One regular expression for a topic, over normalised text (the lexicon is validated on loading)."""
     return "|".join(_entry_pattern(entry) for entry in entries)
 
 
 def _entry_pattern(entry: str) -> str:
-    entry = entry.strip()
-    is_regex = len(entry) > 2 and entry.startswith(REGEX_MARK) and entry.endswith(REGEX_MARK)
-    if not is_regex:
-        return pl.escape_regex(normalise([entry])[0])
+    body = regex_body(entry)
+    if body is None:
+        return pl.escape_regex(normalise([entry.strip()])[0])
     # Only script and compatibility forms: case folding would turn \S into \s; (?i) stands in for it.
-    body = _to_simplified().convert(unicodedata.normalize("NFKC", entry[1:-1]))
-    try:
-        pl.Series([""]).str.contains(body)  # the engine that will run it is the one to ask
-    except pl.exceptions.ComputeError as exc:
-        reasons = [line[len("error: ") :] for line in str(exc).splitlines() if line.startswith("error: ")]
-        raise ValueError(f"invalid regular expression {entry!r}: {'; '.join(reasons) or exc}") from None
-    return f"(?i:{body})"
-
-
-# --- Normalisation -----------------------------------------------------------------------------------
-
-
-@cache
-def _to_simplified() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def fold_case(text: str) -> str:
-    """Compatibility forms unified (full-width Ｈ, ligatures) and Unicode case folding (ß → ss, Σ → σ)."""
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def normalise(texts: Sequence[str]) -> list[str]:
-    """Texts as matched: whitespace collapsed, NFKC, case folded, traditional Chinese made simplified."""
-    if not texts:
-        return []
-    # One call for all texts: OpenCC and NFKC are fast on one long string and slow per call.
-    joined = LINE_BREAK.join(" ".join(text.split()) for text in texts)
-    normalised = _to_simplified().convert(fold_case(joined)).split(LINE_BREAK)
-    if len(normalised) != len(texts):
-        raise AssertionError("normalisation changed the number of texts")
-    return normalised
+    return f"(?i:{to_simplified(unicodedata.normalize('NFKC', body))})"
 
 
 def _match_text() -> pl.Expr:
     """Tweet text and hashtags, without links and @mentions."""
-    return (
+    return without_links_and_mentions(
         pl.concat_str(
             pl.col("tweet_text").fill_null(""), pl.col("hashtags").list.join(" ").fill_null(""), separator=" "
         )
-        .str.replace_all(URL, " ")
-        .str.replace_all(MENTION, " ")
     )
 
 
@@ -165,8 +125,15 @@ def tag_topics(tweets: pl.LazyFrame, lexicon: Lexicon) -> pl.DataFrame:
     return (
         frame.join(texts, on=RAW_TEXT, how="left", maintain_order="left")
         .drop(RAW_TEXT)
-        .with_columns(pl.any_horizontal(list(patterns)).not_().alias(UNTAGGED))
+        .with_columns(pl.any_horizontal(pl.lit(False), *patterns).not_().alias(UNTAGGED))
     )
+
+
+def hashtag_lexicon(tweets: pl.LazyFrame, n: int = HASHTAG_TOPICS) -> Lexicon:
+    """With no lexicon given, the data's own topics: its `n` most used hashtags, each named "#tag" and
+    matched as a whole word in a tweet's text or hashtags."""
+    tags = top_hashtags(tweets, n)["hashtag"].to_list()
+    return {f"#{tag}": [f"/(?:^|\\W){pl.escape_regex(tag)}(?:\\W|$)/"] for tag in tags}
 
 
 def topic_columns(tagged: pl.DataFrame) -> list[str]:
@@ -260,14 +227,12 @@ def _top(items: pl.LazyFrame, name: str, n: int) -> pl.DataFrame:
 
 
 def _folded_hashtags(tweets: pl.LazyFrame, *keep: str) -> pl.LazyFrame:
-    """One row per tweet and hashtag (tweetid, `keep`, hashtag), hashtags case folded and without '#'."""
-    pairs = (
-        tweets.select("tweetid", *keep, hashtag=pl.col("hashtags")).explode("hashtag").drop_nulls("hashtag")
-    )
-    distinct = pairs.select(pl.col("hashtag").unique()).collect().get_column("hashtag").to_list()
-    folded = {tag: fold_case(tag).lstrip("#") for tag in distinct}
-    return pairs.with_columns(pl.col("hashtag").replace_strict(folded, return_dtype=pl.String)).filter(
-        pl.col("hashtag") != ""
+    """One row per tweet and hashtag (tweetid, `keep`, hashtag), hashtags folded."""
+    return (
+        tweets.select("tweetid", *keep, hashtag=pl.col("hashtags"))
+        .explode("hashtag")
+        .with_columns(folded_hashtag(pl.col("hashtag")))
+        .filter(pl.col("hashtag").str.len_chars() > 0)
     )
 
 
@@ -443,15 +408,7 @@ def _lay_out(nodes: pl.DataFrame, edges: pl.DataFrame, seed: int) -> tuple[pl.Da
     # Squared shares of each account's hashtag use: an account is drawn to the hashtags it mostly uses,
     # not to the ones everybody uses now and then (which would pull the whole map into one knot).
     attraction = edges.select((pl.col("weight") / pl.col("weight").sum().over("source")) ** 2)
-    start = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(nodes.height, 2)).tolist()
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        layout = graph.layout_fruchterman_reingold(
-            weights=attraction.to_series().to_list(), seed=start, niter=MAP_ITERATIONS
-        )
-    finally:
-        igraph.set_random_number_generator(random)
-    coords = np.array(layout.coords)
+    coords = seeded_layout(graph, attraction.to_series().to_list(), seed, MAP_ITERATIONS)
     nodes = nodes.with_columns(x=pl.Series(coords[:, 0]), y=pl.Series(coords[:, 1]))
     accounts = nodes.filter(pl.col("kind") == "account").select(source="node", x="x", y="y")
     hashtags = nodes.filter(pl.col("kind") == "hashtag").select(target="node", x2="x", y2="y")

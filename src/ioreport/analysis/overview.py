@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
+from ioreport.analysis.findings import Findings
 from ioreport.archive.schema import TWEET_TIMESTAMP
+
+TOP_LANGUAGES = 12
+
+
+class OverviewFindings(Findings):
+    share_retweets: float | None
+    share_replies: float | None
+    share_quotes: float | None
+    tweeting_accounts: int
+    tweet_languages: dict[str, int]  # tweets per language (the most common, then "(other)")
+
+
+def summarise(tweets: pl.LazyFrame) -> OverviewFindings:
+    languages = share_table(tweets, "tweet_language", "language", top=TOP_LANGUAGES)
+    return OverviewFindings(
+        **tweet_kind_shares(tweets),
+        tweeting_accounts=span(tweets)["tweeting_accounts"],
+        tweet_languages=dict(zip(languages["language"], languages["rows"], strict=True)),
+    )
 
 
 def tweet_kind_shares(tweets: pl.LazyFrame) -> dict:
@@ -48,6 +70,7 @@ def volume_per(tweets: pl.LazyFrame, every: str) -> pl.DataFrame:
 
 
 def span(tweets: pl.LazyFrame) -> dict:
+    """First and last tweet (UTC dates) and the accounts that tweeted."""
     row = (
         tweets.select(
             first=pl.col(TWEET_TIMESTAMP).min(),
@@ -58,10 +81,14 @@ def span(tweets: pl.LazyFrame) -> dict:
         .row(0, named=True)
     )
     return {
-        "first_tweet": row["first"].date().isoformat() if row["first"] else None,
-        "last_tweet": row["last"].date().isoformat() if row["last"] else None,
+        "first_tweet": _utc_date(row["first"]),
+        "last_tweet": _utc_date(row["last"]),
         "tweeting_accounts": row["accounts"],
     }
+
+
+def _utc_date(moment: dt.datetime | None) -> dt.date | None:
+    return moment.date() if moment else None
 
 
 def quarantine_summary(quarantine: pl.LazyFrame) -> pl.DataFrame:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import glob
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holiday_calendars
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ioreport.config.coordination import CoordinationSettings
+from ioreport.config.lexicon import load_lexicon
 from ioreport.config.paths import GENERATED_DATA_DIR
+from ioreport.config.published import PUBLISHED
+from ioreport.config.yaml_files import read_yaml_mapping
 from ioreport.errors import InputError
-from ioreport.publish.published import PUBLISHED
+
+DEFAULT_WORKING_HOURS = (9, 18)
 
 
 class SyntheticData(BaseModel):
@@ -34,10 +39,13 @@ class RunParams(BaseModel):
     timezone: str = "UTC"
     holidays: str | None = None
     # Local office hours [start, end) that the rhythm analysis calls "working hours".
-    working_hours: tuple[int, int] = (9, 18)
+    working_hours: tuple[int, int] = DEFAULT_WORKING_HOURS
+    # A lexicon of topics (YAML); none given, the narratives section reads the data without one.
     topics: Path | None = None
+    # Windows, minimum weights and the chance threshold of the coordination networks.
+    coordination: CoordinationSettings = CoordinationSettings()
     synthetic: SyntheticData | None = None
-    # Which published analysis to set beside this run's figures (a key of publish.published.PUBLISHED).
+    # Which published analysis to set beside this run's figures (a key of config.published.PUBLISHED).
     published: str | None = None
 
     @field_validator("tweets", mode="before")
@@ -101,6 +109,14 @@ class RunParams(BaseModel):
     def display_title(self) -> str:
         return self.title or self.name
 
+    def notebook_value(self, name: str) -> Any:
+        """A parameter as a notebook receives it: plain JSON values, a lexicon by its content."""
+        if name == "topics":
+            if self.topics is None:
+                return None
+            return {"file": self.topics.name, "topics": load_lexicon(self.topics)}
+        return self.model_dump(mode="json")[name]
+
 
 def _resolve_tweets(patterns: list[Path], base: Path, source: Path) -> list[Path]:
     files: list[Path] = []
@@ -116,20 +132,6 @@ def _resolve_tweets(patterns: list[Path], base: Path, source: Path) -> list[Path
         else:
             files.append(full)
     return files
-
-
-def read_yaml_mapping(path: str | Path, what: str) -> dict:
-    """A YAML file that must hold a non-empty mapping; every problem named with the file."""
-    source = Path(path).resolve()
-    if not source.is_file():
-        raise InputError(f"{what} file not found: {source}")
-    try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError(f"{source}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict) or not raw:
-        raise InputError(f"{source}: expected a mapping of {what}, got {type(raw).__name__}")
-    return raw
 
 
 def load_params(path: str | Path) -> RunParams:
@@ -154,4 +156,7 @@ def load_params(path: str | Path) -> RunParams:
             if not full.is_file():
                 raise InputError(f"{source}: `{key}` file not found: {full}")
             updates[key] = full
-    return params.model_copy(update=updates)
+    resolved = params.model_copy(update=updates)
+    if resolved.topics is not None:
+        load_lexicon(resolved.topics)  # every parameter file is checked before anything runs
+    return resolved

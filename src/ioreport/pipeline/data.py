@@ -7,12 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ioreport.archive.ingest import IngestResult, ingest
+from ioreport.archive.store import read_manifest
 from ioreport.config.params import RunParams
-from ioreport.synthetic.generate import GENERATOR_VERSION, TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
 
 
 def ensure_synthetic(params: RunParams) -> tuple[list[Path], Path]:
     """The synthetic dataset's files, generated (deterministically) if not there yet."""
+    # Imported here: only a synthetic run needs the generator.
+    from ioreport.synthetic.generate import GENERATOR_VERSION, TRUTH_FILE, TWEETS_FILE, USERS_FILE, generate
+
     assert params.synthetic is not None and params.synthetic_dir is not None
     out, spec = params.synthetic_dir, params.synthetic
     wanted = {"network": spec.network, "seed": spec.seed, "scale": spec.scale, "version": GENERATOR_VERSION}
@@ -29,3 +32,8 @@ def load_data(params: RunParams, progress: Callable[[str], None] | None = None) 
         tweets, users = ensure_synthetic(params)
         return ingest(tweets, users, progress=progress)
     return ingest(params.tweets, params.users, progress=progress)
+
+
+def open_ingested(directory: Path) -> IngestResult:
+    """An ingested dataset by its cache directory (what a notebook is handed as `data_dir`)."""
+    return read_manifest(directory)

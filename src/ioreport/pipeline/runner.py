@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jupytext
 import nbformat
@@ -22,18 +23,18 @@ import papermill
 from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
-from ioreport.analysis import findings
-from ioreport.analysis.findings import FINDINGS_PARTS_DIR
+from ioreport.analysis import overview
+from ioreport.analysis.findings import DatasetFindings
 from ioreport.archive.ingest import IngestResult
 from ioreport.config.params import RunParams, load_params
 from ioreport.config.paths import NOTEBOOKS_DIR, REPO_ROOT
-from ioreport.pipeline import cache as section_cache
-from ioreport.pipeline.context import INGEST_RECORD
+from ioreport.config.rundir import RunDir
+from ioreport.pipeline import cache, findings
 from ioreport.pipeline.data import load_data
-from ioreport.pipeline.sections import SECTIONS, Section
-from ioreport.publish import stage as report
+from ioreport.pipeline.sections import DATA_DIR, RUN_DIR, SECTIONS, Section
+from ioreport.publish import pdf, stage
+from ioreport.publish.stage import SectionStatus
 
-MANIFEST_FILE = "manifest.json"
 KERNEL = "python3"
 KERNEL_SPEC = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
 # Packages whose versions decide the results; recorded in the manifest.
@@ -57,13 +58,13 @@ class LocalKernelManager(AsyncKernelManager):
 @dataclass
 class RunResult:
     run_dir: Path
-    statuses: list[report.SectionStatus]
+    statuses: list[SectionStatus]
     engine: str
     git_commit: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
-    def failed(self) -> list[report.SectionStatus]:
+    def failed(self) -> list[SectionStatus]:
         return [s for s in self.statuses if s.state == "failed"]
 
 
@@ -93,36 +94,45 @@ def _package_versions() -> dict[str, str]:
     return versions
 
 
-def _prepare_run_dir(run_dir: Path) -> None:
+def _prepare_run_dir(run: RunDir) -> None:
     """Clear what every run rewrites; section outputs stay for the cache to judge."""
-    shutil.rmtree(run_dir / report.STAGE_DIR, ignore_errors=True)
-    for name in (INGEST_RECORD, findings.FINDINGS_FILE, MANIFEST_FILE, report.REPORT_FILE):
-        (run_dir / name).unlink(missing_ok=True)
-    (run_dir / section_cache.EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
-    known = {s.notebook for s in SECTIONS}
-    for executed in (run_dir / section_cache.EXECUTED_DIR).glob("*.ipynb"):
+    shutil.rmtree(run.stage, ignore_errors=True)
+    for path in (run.findings, run.findings_schema, run.manifest, run.report, run.pdf):
+        path.unlink(missing_ok=True)
+    run.notebooks.mkdir(parents=True, exist_ok=True)
+    known = {s.name for s in SECTIONS}  # anything else (the published table too) is made afresh
+    for executed in run.notebooks.glob("*.ipynb"):
         if executed.stem not in known:
-            section_cache.forget(run_dir, executed.stem)
+            cache.forget(run, executed.stem)
 
 
-def _dataset_findings(params: RunParams, data: IngestResult) -> dict:
-    tweets = data.counts.get("tweets")
-    users = data.counts["users"]
-    return {
-        "name": params.name,
-        "synthetic": params.synthetic is not None,
-        "accounts": users.loaded,
-        "tweets": tweets.loaded if tweets else 0,
-        "quarantined_rows": sum(c.quarantined for c in data.counts.values()),
-        "duplicate_rows": sum(c.duplicates for c in data.counts.values()),
-        "users_derived_from_tweets": data.users_derived_from_tweets,
-        # Filled in by the overview notebook when there are tweets.
-        "first_tweet": None,
-        "last_tweet": None,
-    }
+def _dataset_findings(params: RunParams, data: IngestResult) -> DatasetFindings:
+    tweets = data.scan_tweets()
+    span = overview.span(tweets) if tweets is not None else {}
+    counts = data.counts.get("tweets")
+    return DatasetFindings(
+        name=params.name,
+        synthetic=params.synthetic is not None,
+        accounts=data.counts["users"].loaded,
+        tweets=counts.loaded if counts else 0,
+        quarantined_rows=sum(c.quarantined for c in data.counts.values()),
+        duplicate_rows=sum(c.duplicates for c in data.counts.values()),
+        users_derived_from_tweets=data.users_derived_from_tweets,
+        first_tweet=span.get("first_tweet"),
+        last_tweet=span.get("last_tweet"),
+    )
 
 
-def execute_notebook(source: Path, output: Path, params_path: Path, run_dir: Path) -> None:
+def _no_tweets(data: IngestResult) -> str | None:
+    """Why the tweet sections cannot run, if they cannot."""
+    if data.tweets is None:
+        return "this dataset has no tweets file."
+    if data.counts["tweets"].loaded == 0:
+        return "the dataset's tweets files hold no valid tweet."
+    return None
+
+
+def execute_notebook(source: Path, output: Path, parameters: dict[str, Any]) -> None:
     """Execute a py:percent notebook with papermill into `output`; raises PapermillExecutionError."""
     with tempfile.TemporaryDirectory() as tmp:
         converted = Path(tmp) / output.name
@@ -132,7 +142,7 @@ def execute_notebook(source: Path, output: Path, params_path: Path, run_dir: Pat
         papermill.execute_notebook(
             str(converted),
             str(output),
-            parameters={"params_path": str(params_path), "run_dir": str(run_dir)},
+            parameters=parameters,
             kernel_name=KERNEL,
             kernel_manager_class=LocalKernelManager,
             language="python",
@@ -142,36 +152,45 @@ def execute_notebook(source: Path, output: Path, params_path: Path, run_dir: Pat
         )
 
 
-def _execute(section: Section, params_path: Path, run_dir: Path) -> report.SectionStatus:
-    output = run_dir / "notebooks" / f"{section.notebook}.ipynb"
+def notebook_parameters(section: Section, params: RunParams, data: IngestResult, run: RunDir) -> dict:
+    """What papermill injects into the section's notebook: its data, its outputs, its declared parameters."""
+    return {
+        DATA_DIR: str(data.users.parent),
+        RUN_DIR: str(run.root),
+        **{name: params.notebook_value(name) for name in section.parameters},
+    }
+
+
+def _execute(section: Section, parameters: dict, run: RunDir) -> SectionStatus:
     try:
-        execute_notebook(section.source, output, params_path, run_dir)
+        execute_notebook(section.source, run.executed(section.name), parameters)
     except PapermillExecutionError as exc:
-        message = f"notebook {section.notebook} failed at cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
-        return report.SectionStatus(section.notebook, "failed", message)
-    return report.SectionStatus(section.notebook, "ok")
+        message = f"notebook {section.name} failed at cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+        return SectionStatus(section.name, "failed", message)
+    return SectionStatus(section.name, "ok")
 
 
 def _run_section(
     section: Section,
-    params_path: Path,
     params: RunParams,
     data: IngestResult,
-    run_dir: Path,
+    run: RunDir,
     force: bool,
     progress: Callable[[str], None],
-) -> report.SectionStatus:
-    if section.needs_tweets and data.tweets is None:
-        section_cache.forget(run_dir, section.notebook)
-        return report.SectionStatus(section.notebook, "skipped", "this dataset has no tweets file.")
-    key = section_cache.section_key(section, params, data, run_dir)
-    if not force and section_cache.is_fresh(run_dir, section.notebook, key):
-        return report.SectionStatus(section.notebook, "ok", reused=True)
-    section_cache.forget(run_dir, section.notebook)
-    progress(f"notebook {section.notebook} …")
-    status = _execute(section, params_path, run_dir)
+) -> SectionStatus:
+    missing_tweets = _no_tweets(data)
+    if section.needs_tweets and missing_tweets:
+        cache.forget(run, section.name)
+        return SectionStatus(section.name, "skipped", missing_tweets)
+    parameters = notebook_parameters(section, params, data, run)
+    key = cache.section_key(section, parameters)
+    if not force and cache.is_fresh(run, section.name, key):
+        return SectionStatus(section.name, "ok", reused=True)
+    cache.forget(run, section.name)
+    progress(f"notebook {section.name} …")
+    status = _execute(section, parameters, run)
     if status.state == "ok":
-        section_cache.remember(run_dir, section.notebook, key)
+        cache.remember(run, section.name, key)
     return status
 
 
@@ -184,7 +203,7 @@ def _file_sha256(path: Path) -> str:
 
 
 def _write_manifest(
-    run_dir: Path, params_path: Path, params: RunParams, data: IngestResult, result: RunResult
+    run: RunDir, params_path: Path, params: RunParams, data: IngestResult, result: RunResult
 ) -> None:
     manifest = {
         "parameters": {
@@ -201,7 +220,7 @@ def _write_manifest(
         "platform": platform.platform(),
         "timings_seconds": {k: round(v, 2) for k, v in result.timings.items()},
     }
-    (run_dir / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    run.manifest.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
 def run(
@@ -209,15 +228,15 @@ def run(
     run_dir: Path,
     progress: Callable[[str], None] = print,
     force: bool = False,
-    pdf: bool = False,
+    print_pdf: bool = False,
 ) -> RunResult:
     """Run every section; with `force`, re-execute even the sections whose inputs did not change;
-    with `pdf`, also print the report to PDF."""
+    with `print_pdf`, also print the report to PDF."""
     params_path = Path(params_path).resolve()
     params = load_params(params_path)
-    run_dir = Path(run_dir).resolve()
-    run_dir.mkdir(parents=True, exist_ok=True)
-    _prepare_run_dir(run_dir)
+    run = RunDir(Path(run_dir).resolve())
+    run.root.mkdir(parents=True, exist_ok=True)
+    _prepare_run_dir(run)
     # Charts and kernels read the same clock: vega formats dates in the process time zone.
     os.environ["TZ"] = "UTC"
     time.tzset()
@@ -226,28 +245,25 @@ def run(
     started = time.perf_counter()
     progress(f"ingest: {params.name}")
     data = load_data(params, progress=lambda msg: progress(f"  {msg}"))
-    data.to_json(run_dir / INGEST_RECORD)
     timings["ingest"] = time.perf_counter() - started
     for table, counts in data.counts.items():
         progress(
             f"  {table}: {counts.input_rows:,} rows in = {counts.loaded:,} loaded"
             f" + {counts.quarantined:,} quarantined + {counts.duplicates:,} duplicates"
         )
-    parts = run_dir / FINDINGS_PARTS_DIR
-    parts.mkdir(parents=True, exist_ok=True)
-    (parts / "dataset.json").write_text(json.dumps({"dataset": _dataset_findings(params, data)}, indent=2))
 
     statuses = []
     for section in SECTIONS:
         started = time.perf_counter()
-        status = _run_section(section, params_path, params, data, run_dir, force, progress)
-        timings[f"notebook:{section.notebook}"] = time.perf_counter() - started
+        status = _run_section(section, params, data, run, force, progress)
+        timings[f"notebook:{section.name}"] = time.perf_counter() - started
         detail = f" — {status.message}" if status.message else ""
-        progress(f"notebook {section.notebook}: {status.state}{' (reused)' if status.reused else ''}{detail}")
+        progress(f"notebook {section.name}: {status.state}{' (reused)' if status.reused else ''}{detail}")
         statuses.append(status)
 
-    results = findings.collect(run_dir)
-    findings.write(run_dir, results)
+    produced = [s.notebook for s in statuses if s.state == "ok"]
+    results = findings.merge(run, _dataset_findings(params, data), produced)
+    findings.write(run, results)
     started = time.perf_counter()
     profiles = ["synthetic"] if params.synthetic else []
     commit = _git_commit()
@@ -258,12 +274,12 @@ def run(
         "parameters_file": params_path.name,
         "reused_sections": ", ".join(s.notebook for s in statuses if s.reused) or "none",
     }
-    sources = {s.notebook: s.source for s in SECTIONS}
-    engine = report.build(run_dir, statuses, results, sources, profiles, provenance)
-    if pdf:
-        report.print_pdf(run_dir / report.REPORT_FILE, run_dir / report.PDF_FILE)
+    sources = {s.name: s.source for s in SECTIONS}
+    engine = stage.build(run, statuses, results, sources, params.published, profiles, provenance)
+    if print_pdf:
+        pdf.print_pdf(run.report, run.pdf)
     timings["report"] = time.perf_counter() - started
-    result = RunResult(run_dir, statuses, engine, commit, timings)
-    _write_manifest(run_dir, params_path, params, data, result)
-    progress(f"report ({engine}): {run_dir / report.REPORT_FILE}")
+    result = RunResult(run.root, statuses, engine, commit, timings)
+    _write_manifest(run, params_path, params, data, result)
+    progress(f"report ({engine}): {run.report}")
     return result

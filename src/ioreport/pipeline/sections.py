@@ -1,6 +1,8 @@
-"""The report's sections, one notebook each, in the order they run and are read.
+"""The report's sections, each one declared unit: a notebook, the run parameters it reads, its findings.
 
-Adding an analysis = a notebook in notebooks/, an analysis module, a line
+The runner injects exactly the declared parameters into the notebook's papermill parameters cell (where
+the notebook shows their defaults), and a section's cache key is exactly what was injected. Adding an
+analysis = a module in ioreport.analysis returning its findings model, a notebook in notebooks/, a line
 here, and a section in reports/index.qmd.
 """
 
@@ -8,34 +10,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ioreport.analysis.accounts import AccountsFindings
+from ioreport.analysis.activity import ActivityFindings
+from ioreport.analysis.coordination.tables import CoordinationFindings
+from ioreport.analysis.engagement import EngagementFindings
+from ioreport.analysis.findings import Findings
+from ioreport.analysis.forensics import ForensicsFindings
+from ioreport.analysis.narratives import NarrativesFindings
+from ioreport.analysis.overview import OverviewFindings
 from ioreport.config.paths import NOTEBOOKS_DIR
+
+# Injected into every notebook besides its declared parameters: where its data and its outputs are.
+DATA_DIR = "data_dir"
+RUN_DIR = "run_dir"
 
 
 @dataclass(frozen=True)
 class Section:
-    notebook: str  # stem of notebooks/<notebook>.py (jupytext py:percent)
+    name: str  # notebooks/<name>.py (jupytext py:percent), and its key in findings.json
     title: str
-    needs_tweets: bool
-    # Run parameters the notebook reads; a change to any other leaves it cached. None: all of them.
-    parameters: tuple[str, ...] | None = None
-    # Reads the findings of the sections before it (so reruns when they change).
-    reads_findings: bool = False
+    findings: type[Findings]
+    parameters: tuple[str, ...] = ()  # run parameters (RunParams fields) the notebook reads
+    needs_tweets: bool = True
 
     @property
     def source(self):
-        return NOTEBOOKS_DIR / f"{self.notebook}.py"
+        return NOTEBOOKS_DIR / f"{self.name}.py"
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("overview", "Data overview", needs_tweets=True, parameters=()),
-    Section("accounts", "Accounts", needs_tweets=False, parameters=()),
-    Section(
-        "activity", "Posting rhythm", needs_tweets=True, parameters=("timezone", "holidays", "working_hours")
-    ),
-    Section("narratives", "Narratives", needs_tweets=True, parameters=("timezone", "topics")),
-    Section("coordination", "Coordination", needs_tweets=True, parameters=("topics",)),
-    Section("forensics", "Account forensics", needs_tweets=True, parameters=("timezone",)),
-    Section("engagement", "Engagement", needs_tweets=True, parameters=()),
-    # Last: it sets this run's findings beside the published ones.
-    Section("summary", "Key findings", needs_tweets=False, parameters=("published",), reads_findings=True),
+    Section("overview", "Data overview", OverviewFindings),
+    Section("accounts", "Accounts", AccountsFindings, needs_tweets=False),
+    Section("activity", "Posting rhythm", ActivityFindings, ("timezone", "holidays", "working_hours")),
+    Section("narratives", "Narratives", NarrativesFindings, ("timezone", "topics")),
+    Section("coordination", "Coordination", CoordinationFindings, ("topics", "coordination")),
+    Section("forensics", "Account forensics", ForensicsFindings, ("timezone",)),
+    Section("engagement", "Engagement", EngagementFindings),
 )

@@ -26,6 +26,7 @@ import pypandoc
 import yaml
 
 from ioreport.errors import InputError
+from ioreport.publish.format import escape_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -251,7 +252,7 @@ class ShortcodeExpander:
             value = value[part]
         if value is None or isinstance(value, (dict, list)):
             raise RenderError(f"variable {key!r} in {VARIABLES_FILE} is not a single value")
-        return _literal_markdown(str(value).lower() if isinstance(value, bool) else str(value))
+        return escape_markdown(str(value).lower() if isinstance(value, bool) else str(value))
 
     def embed(self, target: str) -> str:
         """A div holding the cell's outputs; render_filters/embeds.lua makes it a numbered figure or table."""
@@ -278,16 +279,6 @@ class ShortcodeExpander:
         if label not in cells:
             raise RenderError(f"notebook {notebook} has no cell labelled {label!r} (`#| label: {label}`)")
         return cells[label]
-
-
-def _literal_markdown(text: str) -> str:
-    """Markdown that pandoc reads back as exactly `text`, never as markup.
-
-    Values can carry hostile dataset text. Everything but letters and digits becomes a character
-    reference, so a value can open no HTML tag, link, emphasis or table cell; pandoc decodes the
-    references into plain text and escapes it again in the HTML it writes.
-    """
-    return "".join(char if char.isalnum() else f"&#{ord(char)};" for char in text)
 
 
 # --- notebooks ---------------------------------------------------------------------------------

@@ -1,10 +1,9 @@
-"""Stage the Quarto report for a run and render it (Quarto where present, else pandoc).
+"""Stage a run's report: everything Quarto, or the offline pandoc path, needs in one directory.
 
-Both engines read the same staged directory: the report source from
-reports/, the executed notebooks (with a visible notice in place of every
-output a skipped or failed notebook did not make), `_variables.yml` holding
-this run's findings as display text, and `fonts.css` embedding the subset of
-the CJK font that the report's text needs.
+The staged directory holds the report source from reports/, the executed notebooks (with a visible
+notice in place of every output a skipped or failed notebook did not make), a notebook holding the
+published-vs-this-run table (built here from the merged findings), `_variables.yml` with this run's
+findings as display text, and `fonts.css` embedding the subset of the CJK font the report's text needs.
 """
 
 from __future__ import annotations
@@ -13,8 +12,6 @@ import base64
 import io
 import re
 import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,17 +20,25 @@ import nbformat
 import yaml
 from fontTools import subset
 
-from ioreport.analysis import findings as findings_module
 from ioreport.config.paths import REPORTS_DIR
-from ioreport.errors import InputError
+from ioreport.config.rundir import RunDir
+from ioreport.publish.format import display_tree, html_table
+from ioreport.publish.published import comparison_table
 from ioreport.publish.render import render_report
 from ioreport.publish.theme import FONT_FAMILY, FONT_FILE
 
-STAGE_DIR = "_report"
-REPORT_FILE = "index.html"
+STAGED_NOTEBOOKS = "notebooks"
+PUBLISHED_SECTION = "published"  # the staged notebook, and the tables/ prefix, of the comparison table
+PUBLISHED_LABEL = "tbl-published-comparison"
+PUBLISHED_CAPTION = (
+    "Published figures beside this run's. V: read in the report; P: reported by the press, approximate."
+)
+NO_PUBLICATION = "_No published analysis is named for this dataset (`published` in the parameters)._"
 VAR_SHORTCODE = re.compile(r"\{\{<\s*var\s+([\w.-]+)\s*>\}\}")
 CELL_LABEL = re.compile(r"^#\|\s*label:\s*(\S+)", re.MULTILINE)
 DISPLAY_MIME = ("image/svg+xml", "image/png", "text/html", "text/markdown", "text/plain")
+# What prose shows for a number the run has no value for.
+PROSE_MISSING = "n/a"
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,27 @@ def _stage_notebook(status: SectionStatus, executed: Path, source: Path, target:
     nbformat.write(notebook, target)
 
 
+def _stage_published(run: RunDir, results: dict, published_dataset: str | None, target: Path) -> None:
+    """The comparison table as a labelled notebook cell, so both engines embed it like any other; kept
+    with the run's notebooks too, where its caption links."""
+    table = comparison_table(results, published_dataset)
+    if table.height:
+        run.tables.mkdir(parents=True, exist_ok=True)
+        table.write_csv(run.table(PUBLISHED_SECTION, "comparison"))
+        shown = {"text/html": html_table(table)}
+    else:
+        shown = {"text/markdown": NO_PUBLICATION}
+    cell = nbformat.v4.new_code_cell(
+        f'#| label: {PUBLISHED_LABEL}\n#| tbl-cap: "{PUBLISHED_CAPTION}"\n'
+        "# Built by ioreport when the report was staged, from this run's findings.json.",
+        outputs=[nbformat.v4.new_output("display_data", data=shown)],
+    )
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    run.notebooks.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, run.executed(PUBLISHED_SECTION))
+    nbformat.write(notebook, target)
+
+
 def _fill_unreported(variables: dict, report_source: str) -> None:
     """A number from a section that was skipped or failed reads as such, not as an error."""
     for key in VAR_SHORTCODE.findall(report_source):
@@ -89,7 +115,7 @@ def _report_text(stage: Path) -> str:
     """All text the report can show, to know which glyphs the embedded font needs."""
     parts = [stage.joinpath("index.qmd").read_text(encoding="utf-8")]
     parts.append(stage.joinpath("_variables.yml").read_text(encoding="utf-8"))
-    for path in sorted(stage.glob("notebooks/*.ipynb")):
+    for path in sorted(stage.glob(f"{STAGED_NOTEBOOKS}/*.ipynb")):
         parts.append(path.read_text(encoding="utf-8"))
     return "".join(parts)
 
@@ -116,20 +142,29 @@ def font_css(text: str) -> str:
 
 
 def stage(
-    run_dir: Path, statuses: list[SectionStatus], results: dict, sources: dict[str, Path], provenance: dict
+    run: RunDir,
+    statuses: list[SectionStatus],
+    results: dict,
+    sources: dict[str, Path],
+    published_dataset: str | None,
+    provenance: dict,
 ) -> Path:
-    """Lay out everything both engines need in run_dir/_report."""
-    stage_dir = run_dir / STAGE_DIR
+    """Lay out everything both engines need in the run's stage directory."""
+    stage_dir = run.stage
     if stage_dir.exists():
         shutil.rmtree(stage_dir)
     shutil.copytree(REPORTS_DIR, stage_dir, ignore=shutil.ignore_patterns("_freeze", ".quarto", "*.html"))
-    (stage_dir / "notebooks").mkdir()
+    notebooks = stage_dir / STAGED_NOTEBOOKS
+    notebooks.mkdir()
     for status in statuses:
-        name = f"{status.notebook}.ipynb"
         _stage_notebook(
-            status, run_dir / "notebooks" / name, sources[status.notebook], stage_dir / "notebooks" / name
+            status,
+            run.executed(status.notebook),
+            sources[status.notebook],
+            notebooks / f"{status.notebook}.ipynb",
         )
-    variables = findings_module.display_tree(results)
+    _stage_published(run, results, published_dataset, notebooks / f"{PUBLISHED_SECTION}.ipynb")
+    variables = display_tree(results, PROSE_MISSING)
     # The one block of the report that differs between identical reruns (when, from which commit).
     variables["provenance"] = provenance
     _fill_unreported(variables, (stage_dir / "index.qmd").read_text(encoding="utf-8"))
@@ -141,53 +176,14 @@ def stage(
 
 
 def build(
-    run_dir: Path,
+    run: RunDir,
     statuses: list[SectionStatus],
     results: dict,
     sources: dict[str, Path],
+    published_dataset: str | None,
     profiles: list[str],
     provenance: dict,
 ) -> str:
-    """Stage and render run_dir/index.html; returns the engine that rendered it."""
-    stage_dir = stage(run_dir, statuses, results, sources, provenance)
-    return render_report(stage_dir, run_dir / REPORT_FILE, profiles)
-
-
-PDF_FILE = "report.pdf"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-
-
-def pdf_engine() -> str | None:
-    """A headless browser to print the report with (its print stylesheet applies), if the machine has one."""
-    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
-
-
-def print_pdf(html_file: Path, pdf_file: Path) -> Path:
-    engine = pdf_engine()
-    if engine is None:
-        raise InputError(
-            "no PDF engine: install Chromium (Debian: apt-get install chromium) to print the report"
-        )
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
-            [
-                engine,
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                "--no-pdf-header-footer",
-                f"--print-to-pdf={pdf_file}",
-                html_file.resolve().as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    if not pdf_file.exists() or pdf_file.stat().st_size == 0:
-        raise InputError(f"{engine} did not print {html_file}")
-    return pdf_file
+    """Stage and render the run's index.html; returns the engine that rendered it."""
+    stage_dir = stage(run, statuses, results, sources, published_dataset, provenance)
+    return render_report(stage_dir, run.report, profiles)

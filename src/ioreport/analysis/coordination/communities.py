@@ -13,6 +13,8 @@ import polars as pl
 
 from ioreport.analysis import narratives
 from ioreport.analysis.coordination.networks import CoordinationNetwork
+from ioreport.analysis.text import folded_hashtag
+from ioreport.config.lexicon import Lexicon
 
 LEIDEN_SEED = 20200611
 TOP_HASHTAGS = 3
@@ -75,7 +77,7 @@ def cluster_table(
     membership: pl.DataFrame,
     network: CoordinationNetwork,
     tweets: pl.LazyFrame,
-    lexicon: narratives.Lexicon | None = None,
+    lexicon: Lexicon | None = None,
 ) -> pl.DataFrame:
     """Per community: size, members, what it shared (items, tweets, networks), when, topics, top hashtags."""
     inside = within_communities(network.evidence, membership)
@@ -104,15 +106,13 @@ def _top_hashtags(tweet_communities: pl.DataFrame, tweets: pl.LazyFrame) -> pl.D
         .join(tweet_communities.lazy(), on="tweetid")
         .explode("hashtags")
         .drop_nulls("hashtags")
-        .select("community", hashtag="#" + pl.col("hashtags").str.normalize("NFKC").str.to_lowercase())
+        .select("community", hashtag="#" + folded_hashtag(pl.col("hashtags")))
         .collect()
     )
     return _most_common(hashtags, "hashtag", "top_hashtags")
 
 
-def _topics(
-    tweet_communities: pl.DataFrame, tweets: pl.LazyFrame, lexicon: narratives.Lexicon
-) -> pl.DataFrame:
+def _topics(tweet_communities: pl.DataFrame, tweets: pl.LazyFrame, lexicon: Lexicon) -> pl.DataFrame:
     tagged = narratives.tag_topics(tweets.join(tweet_communities.lazy(), on="tweetid", how="semi"), lexicon)
     topics = narratives.topic_columns(tagged)
     flags = tagged.join(tweet_communities, on="tweetid").unpivot(

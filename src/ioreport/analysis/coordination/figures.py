@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Sequence
 from typing import NamedTuple
 
-import igraph
 import numpy as np
 import polars as pl
 
 from ioreport.analysis.coordination.communities import account_graph, within_communities
+from ioreport.analysis.layout import seeded_layout
 
 LAYOUT_SEED = 20200611
 LAYOUT_ITERATIONS = 500
@@ -95,18 +94,10 @@ def cell_labels(cells: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
 def _lay_out_cell(
     members: pl.DataFrame, inside: pl.DataFrame, corner: tuple[float, float], seed: int
 ) -> pl.DataFrame:
-    """Fruchterman–Reingold from seeded starting points, scaled into the cell below its label."""
+    """A seeded layout, scaled into the cell below its label."""
     own = inside.filter(pl.col("source").is_in(members["userid"].implode()))
     graph, accounts = account_graph(own, members["userid"])
-    start = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(len(accounts), 2)).tolist()
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        layout = graph.layout_fruchterman_reingold(
-            weights=own["weight"].cast(pl.Float64).to_list(), seed=start, niter=LAYOUT_ITERATIONS
-        )
-    finally:
-        igraph.set_random_number_generator(random)
-    coords = np.array(layout.coords)
+    coords = seeded_layout(graph, own["weight"].cast(pl.Float64).to_list(), seed, LAYOUT_ITERATIONS)
     unit = (coords - coords.min(axis=0)) / np.maximum(np.ptp(coords, axis=0), 1e-9)
     left, top = corner
     return pl.DataFrame(

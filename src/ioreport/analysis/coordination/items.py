@@ -14,7 +14,7 @@ from typing import Literal
 import polars as pl
 
 from ioreport.analysis.coordination.near_duplicates import NearDuplicateSettings, group_labels
-from ioreport.analysis.narratives import MENTION, URL
+from ioreport.analysis.text import collapsed_whitespace, folded_hashtag, without_links_and_mentions
 from ioreport.archive.schema import TWEET_TIMESTAMP
 
 NETWORK_TYPES = ("co_retweet", "co_tweet", "near_duplicate", "co_hashtag", "co_link", "co_reply")
@@ -35,14 +35,8 @@ def normalised_text(mode: TextMode = "default") -> pl.Expr:
     if mode == "toolkit":
         text = text.str.to_lowercase().str.replace_all(TOOLKIT_MENTION, "")
     else:
-        text = (
-            text.str.replace_all(URL, " ")
-            .str.replace_all(MENTION, " ")
-            .str.normalize("NFKC")
-            .str.to_lowercase()
-        )
-    # White space collapsed as Python's str.split() does: runs of two or more, or a lone tab or newline.
-    return text.str.replace_all(r"\s\s+|[^\S ]", " ").str.strip_chars()
+        text = without_links_and_mentions(text).str.normalize("NFKC").str.to_lowercase()
+    return collapsed_whitespace(text)
 
 
 def uses(
@@ -64,8 +58,7 @@ def uses(
         replies = own.filter(pl.col("in_reply_to_tweetid").is_not_null())
         return _uses(replies, pl.col("in_reply_to_tweetid").cast(pl.String))
     if network_type == "co_hashtag":
-        tag = pl.col("hashtags").str.normalize("NFKC").str.to_lowercase()
-        return _uses(own.explode("hashtags"), "#" + tag, drop_empty="hashtags")
+        return _uses(own.explode("hashtags"), "#" + folded_hashtag(pl.col("hashtags")), drop_empty="hashtags")
     if network_type == "co_link":
         return _uses(own.explode("urls"), pl.col("urls"), drop_empty="urls")
     texts = _uses(own, normalised_text(text_mode))

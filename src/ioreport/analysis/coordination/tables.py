@@ -3,25 +3,82 @@
 from __future__ import annotations
 
 import polars as pl
+from pydantic import BaseModel
 
 from ioreport.analysis.coordination.communities import member_lists, within_communities
 from ioreport.analysis.coordination.figures import COORDINATED, OTHERS
+from ioreport.analysis.coordination.items import NETWORK_TYPES
 from ioreport.analysis.coordination.networks import CoordinationNetwork
+from ioreport.analysis.findings import Findings
 
 LIST_SEPARATOR = ", "
 EXAMPLE_CHARS = 140
+COMBINED = "combined"
 
 
-def summary(network: CoordinationNetwork, membership: pl.DataFrame) -> dict:
-    """A network's findings: its parameters, size and communities (largest first, members sorted)."""
-    found = {
+class NetworkFindings(BaseModel):
+    edges: int
+    accounts: int
+    communities: list[list[str]]  # largest first, members sorted
+
+
+class TypedNetworkFindings(NetworkFindings):
+    window_seconds: float
+    min_weight: int
+
+
+class CombinedFindings(NetworkFindings):
+    community_topics: list[list[str]] | None  # per community, the topics its shared tweets carry
+
+
+class AmplificationFindings(BaseModel):
+    share_of_coordinated_retweets_to_coordinated: float
+    share_of_other_retweets_to_coordinated: float
+
+
+class CoordinationFindings(Findings):
+    co_retweet: TypedNetworkFindings
+    co_tweet: TypedNetworkFindings
+    near_duplicate: TypedNetworkFindings
+    co_hashtag: TypedNetworkFindings
+    co_link: TypedNetworkFindings
+    co_reply: TypedNetworkFindings
+    combined: CombinedFindings
+    amplification: AmplificationFindings
+
+
+def summarise(
+    networks: dict[str, CoordinationNetwork],
+    memberships: dict[str, pl.DataFrame],
+    clusters: pl.DataFrame,
+    amplification: pl.DataFrame,
+) -> CoordinationFindings:
+    """Every network's parameters, size and communities; the combined one's topics; amplification."""
+    typed = {
+        name: TypedNetworkFindings(
+            **_size(networks[name], memberships[name]),
+            window_seconds=networks[name].window_seconds,
+            min_weight=networks[name].min_weight,
+        )
+        for name in NETWORK_TYPES
+    }
+    # Communities without a topic tweet have none; no lexicon, no topics at all.
+    topics = [t or [] for t in clusters["topics"].to_list()] if "topics" in clusters.columns else None
+    return CoordinationFindings(
+        **typed,
+        combined=CombinedFindings(
+            **_size(networks[COMBINED], memberships[COMBINED]), community_topics=topics
+        ),
+        amplification=amplification_findings(amplification),
+    )
+
+
+def _size(network: CoordinationNetwork, membership: pl.DataFrame) -> dict:
+    return {
         "edges": network.edges.height,
         "accounts": network.accounts,
         "communities": member_lists(membership),
     }
-    if network.window_seconds is None:
-        return found
-    return {"window_seconds": network.window_seconds, "min_weight": network.min_weight, **found}
 
 
 def overview(networks: dict[str, CoordinationNetwork], memberships: dict[str, pl.DataFrame]) -> pl.DataFrame:
