@@ -18,7 +18,7 @@ run = open_run(data_dir, run_dir, "accounts")
 users = run.users()
 tweets = run.tweets() if run.has_tweets else None
 found = accounts.summarise(users, tweets)
-run.record(found)
+run.record(found, accounts.claims(users))
 found
 
 # %%

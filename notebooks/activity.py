@@ -22,7 +22,7 @@ run = open_run(data_dir, run_dir, "activity")
 tweets = run.tweets()
 zone, country, hours = timezone, holidays, tuple(working_hours)
 found = activity.summarise(tweets, zone, country, hours)
-run.record(found)
+run.record(found, activity.claims(tweets, found))
 daily = activity.daily_counts(tweets, zone, country)
 found.model_dump(exclude={"offset_scores"})
 

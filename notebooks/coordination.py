@@ -48,7 +48,8 @@ memberships = {name: communities(network.edges) for name, network in networks.it
 combined, members = networks["combined"], memberships["combined"]
 clusters = cluster_table(members, combined, tweets, topics["topics"] if topics else None)
 amplification = figures.amplification(tweets, members["userid"].to_list())
-run.record(tables.summarise(networks, memberships, clusters, amplification))
+found = tables.summarise(networks, memberships, clusters, amplification)
+run.record(found, tables.claims(found))
 run.text(
     f"{combined.accounts:,} accounts are linked in at least one network, in "
     f"{members['community'].n_unique():,} communities of the combined network. Edges: "

@@ -16,7 +16,7 @@ from ioreport.publish import theme
 run = open_run(data_dir, run_dir, "engagement")
 tweets = run.tweets()
 found = engagement.summarise(tweets)
-run.record(found)
+run.record(found, engagement.claims(tweets))
 found
 
 # %%

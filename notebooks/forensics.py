@@ -24,7 +24,7 @@ signals = forensics.repurposing_signals(tweets)
 behaviour = forensics.account_behaviour(users, tweets, timezone)
 patterns = forensics.screen_name_patterns(users)
 found = forensics.summarise(signals, patterns)
-run.record(found)
+run.record(found, forensics.claims(tweets, signals))
 
 # %% [markdown]
 # ## Repurposed accounts

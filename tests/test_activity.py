@@ -66,11 +66,20 @@ def test_holiday_dip_matches_the_planted_calendar(network, request):
 
 
 @pytest.mark.parametrize("network", ["prc", "moscow"])
-def test_operator_offset_is_inferred(network, request):
+def test_offset_and_working_day_are_fitted_together(network, request):
+    """Without being told the office hours, the planted offset and working day are among the best fits,
+    the named zone is consistent with them, and the ambiguity of offset and start hour is listed."""
     params, tweets, truth = request.getfixturevalue(network)
-    inferred = activity.infer_utc_offset(tweets, params.working_hours)
-    assert inferred["inferred_utc_offset_hours"] == truth["activity"]["utc_offset_hours"]
-    assert inferred["inferred_offset_runner_up_hours"] != inferred["inferred_utc_offset_hours"]
+    planted = truth["activity"]
+    inferred = activity.infer_utc_offset(tweets, params.timezone)
+    fits = {(fit["utc_offset_hours"], tuple(fit["working_hours"])) for fit in inferred["offset_fits"]}
+    planted_day = tuple(params.working_hours)  # the preset's office hours, which the fit is not told
+    assert (planted["utc_offset_hours"], planted_day) in fits
+    # An hour earlier on the clock and an hour earlier in the zone fit as well: both are reported.
+    shifted = (planted["utc_offset_hours"] - 1, (planted_day[0] - 1, planted_day[1] - 1))
+    assert shifted in fits
+    assert inferred["named_zone_offsets_hours"] == [planted["utc_offset_hours"]]
+    assert inferred["named_zone_consistent"] is True
     assert 0 < inferred["inferred_offset_confidence"] <= 1
 
 
@@ -79,9 +88,12 @@ def test_offset_inference_follows_the_clock_not_the_parameters(prc):
     import polars as pl
 
     params, tweets, truth = prc
+    before = activity.infer_utc_offset(tweets, params.timezone)
     shifted = tweets.with_columns(pl.col("tweet_timestamp") - pl.duration(hours=3))
-    inferred = activity.infer_utc_offset(shifted, params.working_hours)
-    assert inferred["inferred_utc_offset_hours"] == truth["activity"]["utc_offset_hours"] + 3
+    after = activity.infer_utc_offset(shifted, params.timezone)
+    assert after["inferred_utc_offset_hours"] == before["inferred_utc_offset_hours"] + 3
+    assert after["inferred_working_hours"] == before["inferred_working_hours"]
+    assert after["named_zone_consistent"] is False  # the zone named no longer fits the clock
 
 
 def test_regular_accounts_are_mostly_office_workers(prc):

@@ -8,17 +8,36 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import polars as pl
 from pydantic import BaseModel
 
 from ioreport.analysis.buckets import bucket_counts
+from ioreport.analysis.claims import Claim, decided, undecided
 from ioreport.analysis.findings import Findings
+from ioreport.analysis.stats import poisson_tail
 from ioreport.archive.schema import IS_HASHED, TWEET_TIMESTAMP
 
 UNDER_FOLLOWERS = 8  # ASPI's threshold
 TOP_BATCHES = 10
 FOLLOW_BUCKETS = (0, 1, 2, UNDER_FOLLOWERS, 100, 1000, 5000)
 FOLLOW_LABELS = ("0", "1", "2–7", "8–99", "100–999", "1,000–4,999", "5,000+")
+# The batch test (CLAIM_RULES): a day is judged against the days around it, and against the dataset's
+# mean rate, so a quiet stretch does not make every ordinary day look like a batch.
+MIN_DATED_ACCOUNTS = 100
+MIN_BATCH_ACCOUNTS = 10
+BASE_RATE_DAYS = 30
+BATCH_SIGNIFICANCE = 0.001
+CLAIM_RULES = {
+    "batch_creation": (
+        f"A day is a creation batch when at least {MIN_BATCH_ACCOUNTS} accounts were registered on it and "
+        "a Poisson count at the day's base rate (the median daily count of the "
+        f"{BASE_RATE_DAYS} days either side, and at least the mean daily rate over all creation dates) "
+        f"reaches it with probability below {BATCH_SIGNIFICANCE} divided by the number of days tested "
+        "(Bonferroni). The claim holds when at least one day is a batch; it is undecided with fewer than "
+        f"{MIN_DATED_ACCOUNTS} dated accounts."
+    ),
+}
 
 
 class CreationBatch(BaseModel):
@@ -131,3 +150,56 @@ def lag_summary(lags: pl.DataFrame) -> dict:
         median_lag_days=pl.col("lag_days").median(),
         share_first_tweet_within_30_days=(pl.col("lag_days") <= 30).mean(),
     ).row(0, named=True)
+
+
+def creation_base_rates(per_day: pl.DataFrame) -> pl.DataFrame:
+    """date, accounts, base_rate: every day from the first creation to the last (zero days included),
+    with the day's base rate as CLAIM_RULES states it."""
+    days = pl.DataFrame({"date": pl.date_range(per_day["date"].min(), per_day["date"].max(), eager=True)})
+    daily = days.join(per_day, on="date", how="left").with_columns(pl.col("accounts").fill_null(0))
+    counts = daily["accounts"].to_numpy()
+    window = 2 * BASE_RATE_DAYS + 1
+    padded = np.pad(counts.astype(float), BASE_RATE_DAYS, constant_values=np.nan)
+    neighbours = np.lib.stride_tricks.sliding_window_view(padded, window).copy()
+    neighbours[:, BASE_RATE_DAYS] = np.nan  # the day itself is not its own base
+    local = np.nanmedian(neighbours, axis=1)
+    mean_rate = counts.sum() / len(counts)
+    return daily.with_columns(base_rate=pl.Series(np.maximum(local, mean_rate)))
+
+
+def claims(users: pl.LazyFrame) -> dict[str, Claim]:
+    return {"batch_creation": batch_claim(users)}
+
+
+def batch_claim(users: pl.LazyFrame) -> Claim:
+    rule = CLAIM_RULES["batch_creation"]
+    per_day = creation_per_day(users)
+    dated = int(per_day["accounts"].sum()) if per_day.height else 0
+    if dated < MIN_DATED_ACCOUNTS:
+        return undecided(rule, f"{dated} accounts have a creation date", dated_accounts=dated)
+    rates = creation_base_rates(per_day)
+    tested = rates.filter(pl.col("accounts") > 0).height
+    threshold = BATCH_SIGNIFICANCE / tested
+    judged = rates.filter(pl.col("accounts") >= MIN_BATCH_ACCOUNTS).with_columns(
+        p_value=pl.struct("accounts", "base_rate").map_elements(
+            lambda day: poisson_tail(day["accounts"], day["base_rate"]), return_dtype=pl.Float64
+        )
+    )
+    batches = judged.filter(pl.col("p_value") < threshold).sort(
+        ["accounts", "date"], descending=[True, False]
+    )
+    busiest = rates.sort(["accounts", "date"], descending=[True, False]).row(0, named=True)
+    largest = batches.row(0, named=True) if batches.height else busiest
+    return decided(
+        batches.height > 0,
+        rule,
+        dated_accounts=dated,
+        days_tested=tested,
+        batch_days=batches.height,
+        accounts_in_batches=int(batches["accounts"].sum()),
+        largest_day=largest["date"].isoformat(),
+        largest_day_accounts=largest["accounts"],
+        largest_day_base_rate=round(largest["base_rate"], 3),
+        largest_day_p_value=poisson_tail(largest["accounts"], largest["base_rate"]),
+        p_threshold=threshold,
+    )

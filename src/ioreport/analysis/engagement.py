@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from ioreport.analysis.buckets import bucket_counts
+from ioreport.analysis.claims import Claim, decided, undecided
 from ioreport.analysis.findings import Findings
 from ioreport.archive.schema import ENGAGEMENT_COUNTS, TWEET_TIMESTAMP
 
@@ -17,6 +18,23 @@ ANOMALOUS_LIKES = 50
 ANOMALOUS_RETWEETS = 10
 COUNT_BUCKETS = (0, 1, 2, 11, 51)
 COUNT_LABELS = ("0", "1", "2–10", "11–50", "51+")
+MIN_ZERO_FOLLOWER_TWEETS = 100
+MIN_ANOMALOUS_TWEETS = 5
+MIN_COUNTED_TWEETS = 100
+LOW_ENGAGEMENT_SHARE = 0.9
+CLAIM_RULES = {
+    "anomalous_engagement": (
+        f"ASPI's test: tweets of accounts with 0 followers that got more than {ANOMALOUS_LIKES} likes or "
+        f"more than {ANOMALOUS_RETWEETS} retweets, engagement such accounts cannot earn on their own. "
+        f"The claim holds when at least {MIN_ANOMALOUS_TWEETS} tweets do; it is undecided with fewer than "
+        f"{MIN_ZERO_FOLLOWER_TWEETS} tweets (with counts) from 0-follower accounts."
+    ),
+    "low_engagement": (
+        f"The claim holds when at least {LOW_ENGAGEMENT_SHARE:.0%} of the network's own tweets (retweets "
+        "carry no engagement of their own) drew no like, retweet, reply or quote at all; it is undecided "
+        f"with fewer than {MIN_COUNTED_TWEETS} own tweets whose four counts are known."
+    ),
+}
 # A blank count is unknown, not zero: a tweet has zero engagement only if all four counts say 0.
 ZERO_ENGAGEMENT = pl.all_horizontal([pl.col(c) == 0 for c in ENGAGEMENT_COUNTS]).fill_null(False)
 
@@ -44,6 +62,51 @@ def summarise(tweets: pl.LazyFrame) -> EngagementFindings:
         .row(0, named=True)
     )
     return EngagementFindings(**row, most_liked_tweetid=most_liked_tweetid(tweets))
+
+
+def claims(tweets: pl.LazyFrame) -> dict[str, Claim]:
+    """ASPI's anomalous engagement, and how little engagement there was at all."""
+    counted = pl.all_horizontal([pl.col(c).is_not_null() for c in ENGAGEMENT_COUNTS])
+    zero_followers = (pl.col("follower_count") == 0) & counted
+    anomalous = (pl.col("like_count") > ANOMALOUS_LIKES) | (pl.col("retweet_count") > ANOMALOUS_RETWEETS)
+    own = ~pl.col("is_retweet").fill_null(False) & counted
+    row = (
+        tweets.select(
+            zero_follower_tweets=zero_followers.sum(),
+            anomalous_tweets=(zero_followers & anomalous).sum(),
+            own_tweets=own.sum(),
+            own_without_engagement=(own & ZERO_ENGAGEMENT).sum(),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    anomalous_rule, low_rule = CLAIM_RULES["anomalous_engagement"], CLAIM_RULES["low_engagement"]
+    if row["zero_follower_tweets"] < MIN_ZERO_FOLLOWER_TWEETS:
+        anomalous_claim = undecided(
+            anomalous_rule,
+            f"{row['zero_follower_tweets']} tweets from 0-follower accounts",
+            zero_follower_tweets=row["zero_follower_tweets"],
+        )
+    else:
+        anomalous_claim = decided(
+            row["anomalous_tweets"] >= MIN_ANOMALOUS_TWEETS,
+            anomalous_rule,
+            zero_follower_tweets=row["zero_follower_tweets"],
+            anomalous_tweets=row["anomalous_tweets"],
+        )
+    own_tweets = row["own_tweets"]
+    if own_tweets < MIN_COUNTED_TWEETS:
+        low_claim = undecided(low_rule, f"{own_tweets} own tweets with counts", own_tweets=own_tweets)
+    else:
+        share = row["own_without_engagement"] / own_tweets
+        low_claim = decided(
+            share >= LOW_ENGAGEMENT_SHARE,
+            low_rule,
+            own_tweets=own_tweets,
+            own_tweets_without_engagement=row["own_without_engagement"],
+            share_without_engagement=round(share, 6),
+        )
+    return {"anomalous_engagement": anomalous_claim, "low_engagement": low_claim}
 
 
 def most_liked_tweetid(tweets: pl.LazyFrame) -> str | None:

@@ -25,6 +25,7 @@ import math
 import polars as pl
 from pydantic import BaseModel
 
+from ioreport.analysis.claims import Claim, decided, undecided
 from ioreport.analysis.findings import Findings
 from ioreport.analysis.text import folded_hashtags, without_links_and_mentions
 from ioreport.archive.schema import IS_HASHED, TWEET_TIMESTAMP
@@ -34,11 +35,25 @@ DORMANCY_DAYS = 180
 MIN_SIDE_TWEETS = 8  # tweets needed on each side of a switch
 MIN_SHARE_DROP = 0.7  # share before minus share after, for the value that was dropped
 MIN_SIGNALS = 2
+MIN_JUDGED_ACCOUNTS = 20
+MIN_FLAGGED_ACCOUNTS = 3
+MIN_FLAGGED_SHARE = 0.001
 LANGUAGE_SWITCH = "language_switch"
 DORMANT = "dormant_reactivated"
 CLIENT_SWITCH = "client_switch"
 TEST_TWEETS = "test_tweets"
 SIGNALS = (LANGUAGE_SWITCH, DORMANT, CLIENT_SWITCH, TEST_TWEETS)
+CLAIM_RULES = {
+    "repurposed_accounts": (
+        f"An account is flagged repurposed when at least {MIN_SIGNALS} of the four signals fire (language "
+        f"switch, {DORMANCY_DAYS} days or more of dormancy then reactivation, client switch, test tweets); a "
+        f"switch needs {MIN_SIDE_TWEETS} tweets on each side and a drop in share of at least "
+        f"{MIN_SHARE_DROP:.0%}. The claim holds when at least {MIN_FLAGGED_ACCOUNTS} accounts, and at least "
+        f"{MIN_FLAGGED_SHARE:.1%} of the accounts judged, are flagged. An account is judged when it has the "
+        f"{2 * MIN_SIDE_TWEETS} tweets a switch needs; the claim is undecided with fewer than "
+        f"{MIN_JUDGED_ACCOUNTS} such accounts."
+    ),
+}
 FLAGGED = "Flagged as repurposed"
 SAMPLED = "Sample of the other accounts"
 OTHERS = "Other accounts"
@@ -258,6 +273,31 @@ def summarise(signals: pl.DataFrame, patterns: pl.DataFrame) -> ForensicsFinding
         min_share_drop=MIN_SHARE_DROP,
         min_signals=MIN_SIGNALS,
         screen_name_patterns=dict(patterns.select("pattern", "accounts").iter_rows()),
+    )
+
+
+def claims(tweets: pl.LazyFrame, signals: pl.DataFrame) -> dict[str, Claim]:
+    return {"repurposed_accounts": repurposed_claim(tweets, signals)}
+
+
+def repurposed_claim(tweets: pl.LazyFrame, signals: pl.DataFrame) -> Claim:
+    rule = CLAIM_RULES["repurposed_accounts"]
+    judged = (
+        tweets.group_by("userid")
+        .len()
+        .filter(pl.col("len") >= 2 * MIN_SIDE_TWEETS)
+        .select(pl.len())
+        .collect()
+    ).item()
+    if judged < MIN_JUDGED_ACCOUNTS:
+        return undecided(rule, f"{judged} accounts have enough tweets to judge", judged_accounts=judged)
+    flagged = int(signals["repurposed"].sum())
+    return decided(
+        flagged >= max(MIN_FLAGGED_ACCOUNTS, MIN_FLAGGED_SHARE * judged),
+        rule,
+        judged_accounts=judged,
+        flagged_accounts=flagged,
+        share_flagged=round(flagged / judged, 6),
     )
 
 

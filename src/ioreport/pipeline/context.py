@@ -15,6 +15,7 @@ import altair as alt
 import polars as pl
 from IPython.display import display
 
+from ioreport.analysis.claims import Claim
 from ioreport.analysis.findings import Findings
 from ioreport.archive.ingest import IngestResult
 from ioreport.config.params import load_params
@@ -48,14 +49,17 @@ class RunContext:
         return self.data.tweets is not None
 
     # -- outputs --------------------------------------------------------------
-    def record(self, findings: Findings) -> None:
-        """The section's findings (its part of findings.json, merged by the runner)."""
+    def record(self, findings: Findings, claims: dict[str, Claim] | None = None) -> None:
+        """The section's findings and the claims it decides (its part of findings.json, merged by the
+        runner)."""
+        part = {
+            "findings": findings.to_json(),
+            "claims": {name: claim.model_dump(mode="json") for name, claim in (claims or {}).items()},
+        }
         path = self.run.findings_part(self.section)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(findings.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-            encoding="utf-8",
-        )
+        text = json.dumps(part, indent=2, sort_keys=True, ensure_ascii=False)
+        path.write_text(text + "\n", encoding="utf-8")
 
     def figure(self, chart: alt.TopLevelMixin, name: str) -> None:
         """Show a chart as static SVG and save it as SVG and PNG."""

@@ -261,8 +261,8 @@ def run(
         progress(f"notebook {section.name}: {status.state}{' (reused)' if status.reused else ''}{detail}")
         statuses.append(status)
 
-    produced = [s.notebook for s in statuses if s.state == "ok"]
-    results = findings.merge(run, _dataset_findings(params, data), produced)
+    reasons = {s.notebook: s.message or s.state for s in statuses if s.state != "ok"}
+    results = findings.merge(run, _dataset_findings(params, data), reasons)
     findings.write(run, results)
     started = time.perf_counter()
     profiles = ["synthetic"] if params.synthetic else []

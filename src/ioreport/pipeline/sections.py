@@ -8,10 +8,13 @@ here, and a section in reports/index.qmd.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from ioreport.analysis import accounts, activity, engagement, forensics
 from ioreport.analysis.accounts import AccountsFindings
 from ioreport.analysis.activity import ActivityFindings
+from ioreport.analysis.coordination import tables as coordination
 from ioreport.analysis.coordination.tables import CoordinationFindings
 from ioreport.analysis.engagement import EngagementFindings
 from ioreport.analysis.findings import Findings
@@ -32,6 +35,7 @@ class Section:
     findings: type[Findings]
     parameters: tuple[str, ...] = ()  # run parameters (RunParams fields) the notebook reads
     needs_tweets: bool = True
+    claims: Mapping[str, str] = field(default_factory=dict)  # the claims it decides, with their rules
 
     @property
     def source(self):
@@ -40,10 +44,22 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("overview", "Data overview", OverviewFindings),
-    Section("accounts", "Accounts", AccountsFindings, needs_tweets=False),
-    Section("activity", "Posting rhythm", ActivityFindings, ("timezone", "holidays", "working_hours")),
+    Section("accounts", "Accounts", AccountsFindings, needs_tweets=False, claims=accounts.CLAIM_RULES),
+    Section(
+        "activity",
+        "Posting rhythm",
+        ActivityFindings,
+        ("timezone", "holidays", "working_hours"),
+        claims=activity.CLAIM_RULES,
+    ),
     Section("narratives", "Narratives", NarrativesFindings, ("timezone", "topics")),
-    Section("coordination", "Coordination", CoordinationFindings, ("topics", "coordination")),
-    Section("forensics", "Account forensics", ForensicsFindings, ("timezone",)),
-    Section("engagement", "Engagement", EngagementFindings),
+    Section(
+        "coordination",
+        "Coordination",
+        CoordinationFindings,
+        ("topics", "coordination"),
+        claims=coordination.CLAIM_RULES,
+    ),
+    Section("forensics", "Account forensics", ForensicsFindings, ("timezone",), claims=forensics.CLAIM_RULES),
+    Section("engagement", "Engagement", EngagementFindings, claims=engagement.CLAIM_RULES),
 )

@@ -16,11 +16,11 @@ from typing import Any
 
 import polars as pl
 
-from ioreport.analysis.findings import FINDINGS_FILE, display, lookup
+from ioreport.analysis.findings import lookup
 from ioreport.config.paths import REPORTS_DIR
+from ioreport.config.rundir import RunDir
 from ioreport.errors import InputError
-from ioreport.pipeline.context import FIGURES_DIR, html_table
-from ioreport.pipeline.runner import MANIFEST_FILE
+from ioreport.publish.format import format_value, html_table
 from ioreport.publish.render import scope_svg_ids
 from ioreport.publish.stage import font_css
 
@@ -47,6 +47,7 @@ KEY_FINDINGS: tuple[tuple[str, str], ...] = (
     ),
     ("Tweets matching no topic", "narratives.untagged_share"),
 )
+NOT_IN_RUN = "n/a"  # a finding one of the runs has no value for
 TOPIC_SHARES = "narratives.topic_shares"  # {topic: share}: one row per topic any run found
 # The charts set side by side for each run: (figure file stem, caption).
 RUN_FIGURES: tuple[tuple[str, str], ...] = (
@@ -86,11 +87,11 @@ class Run:
 
 
 def load_run(path: Path) -> Run:
-    path = Path(path)
-    if not (path / FINDINGS_FILE).is_file():
-        raise InputError(f"{path} is not an ioreport run directory: it has no {FINDINGS_FILE}")
-    manifest = path / MANIFEST_FILE
-    return Run(path, _read_json(path / FINDINGS_FILE), _read_json(manifest) if manifest.exists() else {})
+    run = RunDir(Path(path))
+    if not run.findings.is_file():
+        raise InputError(f"{run.root} is not an ioreport run directory: it has no {run.findings.name}")
+    manifest = _read_json(run.manifest) if run.manifest.exists() else {}
+    return Run(run.root, _read_json(run.findings), manifest)
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -134,7 +135,10 @@ def key_findings_table(runs: list[Run]) -> pl.DataFrame:
     rows = [
         {
             "finding": label,
-            **{title: display(key, value) for title, value in zip(titles, values, strict=True)},
+            **{
+                title: format_value(value, key, missing=NOT_IN_RUN)
+                for title, value in zip(titles, values, strict=True)
+            },
         }
         for label, key, values in _key_findings(runs)
         if any(value is not None for value in values)
@@ -175,11 +179,11 @@ def _run_section(index: int, run: Run) -> str:
 
 
 def _figure(run: Run, stem: str, caption: str, scope: str) -> str:
-    path = run.path / FIGURES_DIR / f"{stem}.svg"
+    path = RunDir(run.path).figures / f"{stem}.svg"
     if not path.is_file():
         return (
             f'<p class="output-missing">Figure missing: {html.escape(run.name)} has no '
-            f"{html.escape(f'{FIGURES_DIR}/{path.name}')}</p>"
+            f"{html.escape(f'{path.parent.name}/{path.name}')}</p>"
         )
     # vl-convert's SVG, its text escaped, is inlined as the report inlines it; ids are scoped per run
     # because every chart numbers its gradients and clip paths from the same start.

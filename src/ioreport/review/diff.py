@@ -23,14 +23,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ioreport.analysis.findings import FLOAT_DIGITS, display
+from ioreport.analysis.findings import FLOAT_DIGITS
+from ioreport.config.rundir import RunDir
 from ioreport.errors import InputError
-from ioreport.pipeline.context import FIGURES_DIR, TABLES_DIR, html_table
+from ioreport.publish.format import format_value, html_table
 from ioreport.publish.stage import CELL_LABEL
 from ioreport.review.compare import Run, html_page
-
-RUN_NOTEBOOKS_DIR = "notebooks"  # the executed notebooks, in a run directory
-
 
 # --- what changed ------------------------------------------------------------------------------
 
@@ -44,7 +42,7 @@ class ValueChange:
     @property
     def shown(self) -> tuple[str, str]:
         """Old and new as the report shows them; exact when the report's rounding hides the change."""
-        shown = display(self.key, self.old), display(self.key, self.new)
+        shown = format_value(self.old, self.key), format_value(self.new, self.key)
         if shown[0] != shown[1]:
             return shown
         return json.dumps(self.old, ensure_ascii=False), json.dumps(self.new, ensure_ascii=False)
@@ -103,13 +101,14 @@ class RunDiff:
 
 
 def diff_runs(old: Run, new: Run) -> RunDiff:
+    before, after = RunDir(old.path), RunDir(new.path)
     return RunDiff(
         old=old,
         new=new,
         findings=diff_findings(old.findings, new.findings),
-        notebooks=diff_notebooks(old.path / RUN_NOTEBOOKS_DIR, new.path / RUN_NOTEBOOKS_DIR),
-        figures=diff_files(old.path / FIGURES_DIR, new.path / FIGURES_DIR, "*.svg"),
-        tables=diff_files(old.path / TABLES_DIR, new.path / TABLES_DIR, "*.csv"),
+        notebooks=diff_notebooks(before.notebooks, after.notebooks),
+        figures=diff_files(before.figures, after.figures, "*.svg"),
+        tables=diff_files(before.tables, after.tables, "*.csv"),
         manifest=diff_values(manifest_facts(old.manifest), manifest_facts(new.manifest)),
     )
 
@@ -327,8 +326,8 @@ def _change_rows(diff: KeyedDiff, key_column: str) -> list[dict[str, str]]:
 
 
 def _added_removed(diff: KeyedDiff) -> list[str]:
-    return [f"added: {key} = {display(key, value)}" for key, value in diff.added.items()] + [
-        f"removed: {key} = {display(key, value)}" for key, value in diff.removed.items()
+    return [f"added: {key} = {format_value(value, key)}" for key, value in diff.added.items()] + [
+        f"removed: {key} = {format_value(value, key)}" for key, value in diff.removed.items()
     ]
 
 

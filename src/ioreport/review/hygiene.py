@@ -15,9 +15,14 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from pydantic import TypeAdapter
 
+from ioreport.config.params import RunParams
 from ioreport.config.paths import NOTEBOOKS_DIR, REPO_ROOT
-from ioreport.pipeline.sections import SECTIONS
+from ioreport.pipeline.sections import DATA_DIR, RUN_DIR, SECTIONS, Section
+
+# A notebook reads run parameters only as its own papermill parameters, never from the parameters file.
+FORBIDDEN_IN_NOTEBOOKS = ("load_params", "RunParams", "params_path")
 
 # Notebook metadata that a run, a kernel or an editor writes and review should not see.
 VOLATILE_METADATA = ("papermill", "widgets", "execution", "varInspector", "toc")
@@ -66,7 +71,42 @@ def check_py(path: Path) -> list[str]:
     notebook = jupytext.read(path)
     if not _parameters_cell(notebook):
         return [f"{path.name}: no cell tagged `parameters` for papermill"]
-    return []
+    problems = [
+        f"{path.name}: reads run parameters itself ({name})"
+        for name in FORBIDDEN_IN_NOTEBOOKS
+        if name in path.read_text(encoding="utf-8")
+    ]
+    section = next((s for s in SECTIONS if s.name == path.stem), None)
+    if section is not None:
+        problems += check_parameters(notebook, section)
+    return problems
+
+
+def parameter_defaults(notebook) -> dict:
+    """The names and default values the notebook's parameters cell assigns."""
+    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    values: dict = {}
+    exec(cell.source, {}, values)  # noqa: S102 (the project's own notebook, assignments only)
+    return values
+
+
+def check_parameters(notebook, section: Section) -> list[str]:
+    """The parameters cell declares exactly what the runner injects, with the run parameters' defaults."""
+    declared = parameter_defaults(notebook)
+    expected = {DATA_DIR, RUN_DIR, *section.parameters}
+    problems = [
+        f"{section.name}.py: parameters cell {verb} {sorted(names)} (the section declares {sorted(expected)})"
+        for verb, names in (("lacks", expected - set(declared)), ("has undeclared", set(declared) - expected))
+        if names
+    ]
+    for name in set(section.parameters) & set(declared):
+        default = RunParams.model_fields[name].default
+        default = TypeAdapter(type(default)).dump_python(default, mode="json")
+        if declared[name] != default:
+            problems.append(
+                f"{section.name}.py: `{name}` defaults to {declared[name]!r}, the run's to {default!r}"
+            )
+    return problems
 
 
 def check(directory: Path = NOTEBOOKS_DIR) -> list[str]:
@@ -78,11 +118,7 @@ def check(directory: Path = NOTEBOOKS_DIR) -> list[str]:
         elif path.suffix == ".py":
             problems += check_py(path)
     stems = {p.stem for p in files if p.suffix == ".py"}
-    problems += [
-        f"section {s.notebook!r} has no notebooks/{s.notebook}.py"
-        for s in SECTIONS
-        if s.notebook not in stems
-    ]
+    problems += [f"section {s.name!r} has no notebooks/{s.name}.py" for s in SECTIONS if s.name not in stems]
     return problems
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 from pydantic import BaseModel
 
+from ioreport.analysis.claims import Claim, decided
 from ioreport.analysis.coordination.communities import member_lists, within_communities
 from ioreport.analysis.coordination.figures import COORDINATED, OTHERS
 from ioreport.analysis.coordination.items import NETWORK_TYPES
@@ -14,6 +15,14 @@ from ioreport.analysis.findings import Findings
 LIST_SEPARATOR = ", "
 EXAMPLE_CHARS = 140
 COMBINED = "combined"
+MIN_COMMUNITY_ACCOUNTS = 3
+CLAIM_RULES = {
+    "coordination": (
+        f"The claim holds when the combined network has a community of at least {MIN_COMMUNITY_ACCOUNTS} "
+        "accounts linked by items they shared within each network's window, on at least its minimum "
+        "weight of distinct items."
+    ),
+}
 
 
 class NetworkFindings(BaseModel):
@@ -71,6 +80,20 @@ def summarise(
         ),
         amplification=amplification_findings(amplification),
     )
+
+
+def claims(found: CoordinationFindings) -> dict[str, Claim]:
+    sizes = [len(community) for community in found.combined.communities]
+    large = [size for size in sizes if size >= MIN_COMMUNITY_ACCOUNTS]
+    return {
+        "coordination": decided(
+            bool(large),
+            CLAIM_RULES["coordination"],
+            communities=len(large),
+            accounts_in_communities=sum(large),
+            largest_community=max(sizes, default=0),
+        )
+    }
 
 
 def _size(network: CoordinationNetwork, membership: pl.DataFrame) -> dict:
