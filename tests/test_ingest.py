@@ -488,6 +488,21 @@ def test_many_parts_and_buckets_match_one_pass(tmp_path, tmp_path_factory, monke
     )
 
 
+@pytest.mark.parametrize("bucket_rows", [3, 500_000], ids=["ranges-within-months", "month-buckets"])
+def test_months_are_sorted_bucket_by_bucket(tmp_path, tmp_path_factory, monkeypatch, bucket_rows):
+    """Rows are split by month as they are written; the months, and ranges within one, come out in order."""
+    numbers = random.Random(5).sample(range(0, 200 * 24 * 60, 97), 60)  # minutes over 200 days
+    rows = [tweet(number, tweet_text=f"row {index}") for index, number in enumerate(numbers)]
+    path = tweets_csv(tmp_path / "t.csv", rows)
+    monkeypatch.setattr(read, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(store, "BUCKET_ROWS", bucket_rows)
+    tweets = load(ingest([path], None, tmp_path_factory.mktemp("cache")))
+    assert tweets["tweet_time"].dt.month().n_unique() > 5
+    assert tweets["tweet_text"].to_list() == [
+        f"row {index}" for index in sorted(range(60), key=numbers.__getitem__)
+    ]
+
+
 # --- Fatal errors ---------------------------------------------------------------------------------------
 
 
@@ -571,6 +586,23 @@ def test_nothing_to_ingest(cache):
 # --- Cache and determinism ------------------------------------------------------------------------------
 
 
+def results(cache: Path) -> list[str]:
+    """The directories in the cache: results, and work directories left behind."""
+    return sorted(entry.name for entry in cache.iterdir() if entry.is_dir())
+
+
+def test_input_hashes_are_reused_while_files_are_unchanged(tmp_path, cache, monkeypatch):
+    path = tweets_csv(tmp_path / "t.csv", sample_tweets())
+    first = ingest([path], None, cache)
+    monkeypatch.setattr(store, "_sha256", lambda _path: pytest.fail("an unchanged input was hashed again"))
+    assert ingest([path], None, cache).inputs == first.inputs
+    monkeypatch.undo()
+    path.write_bytes(
+        path.read_bytes() + tweets_csv(tmp_path / "more.csv", [tweet(9)]).read_bytes().split(b"\n", 1)[1]
+    )
+    assert ingest([path], None, cache).inputs[0]["sha256"] != first.inputs[0]["sha256"]
+
+
 def test_cache_is_reused(tmp_path, cache):
     path = tweets_csv(tmp_path / "t.csv", sample_tweets())
     first = ingest([path], None, cache)
@@ -580,7 +612,7 @@ def test_cache_is_reused(tmp_path, cache):
     assert second == first
     assert second.tweets.stat().st_mtime_ns == written
     assert messages == [f"reused cached ingest {first.cache_key[:12]}"]
-    assert [entry.name for entry in cache.iterdir()] == [first.cache_key]  # no temporary directory left
+    assert results(cache) == [first.cache_key]  # no temporary directory left
 
 
 def test_result_reopens_from_its_json_pointer(tmp_path, cache):
@@ -596,7 +628,7 @@ def test_changed_input_gets_a_new_key(tmp_path, cache):
     second = ingest([path], None, cache)
     assert second.cache_key != first.cache_key
     assert load(second)["tweet_text"][0] == "tweet O"
-    assert sorted(entry.name for entry in cache.iterdir()) == sorted([first.cache_key, second.cache_key])
+    assert results(cache) == sorted([first.cache_key, second.cache_key])
 
 
 def test_role_is_part_of_the_key(tmp_path, cache):
@@ -614,7 +646,7 @@ def test_interrupted_ingest_leaves_no_cache(tmp_path, cache, monkeypatch):
     monkeypatch.setattr(ingest_module, "derive_users", interrupted)
     with pytest.raises(KeyboardInterrupt):
         ingest([path], None, cache)
-    assert list(cache.iterdir()) == []
+    assert results(cache) == []
     monkeypatch.undo()
     assert ingest([path], None, cache).counts["tweets"].loaded == 3
 

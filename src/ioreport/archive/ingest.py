@@ -30,10 +30,10 @@ from ioreport.archive.store import (
     IngestResult,
     TableParts,
     cache_key,
-    concat_parquet,
+    concat_parts,
     deduplicate,
     derive_users,
-    describe_input,
+    describe_inputs,
     is_complete,
     publish,
     read_manifest,
@@ -64,9 +64,10 @@ def ingest(
     tweets = [Path(path) for path in tweets]
     if not tweets and users is None:
         raise InputError("nothing to ingest: no tweets files and no users file given")
-    inputs = [describe_input(path, TWEETS.kind) for path in tweets]
-    if users is not None:
-        inputs.append(describe_input(Path(users), USERS.kind))
+    roles = [(path, TWEETS.kind) for path in tweets] + (
+        [(Path(users), USERS.kind)] if users is not None else []
+    )
+    inputs = describe_inputs(roles, Path(cache_dir))
     key = cache_key(inputs)
     target = Path(cache_dir) / key
     for abandoned in remove_abandoned_work(Path(cache_dir)):
@@ -117,7 +118,7 @@ def _build(
         say("deriving accounts from the tweets")
         counts[USERS.kind] = derive_users(work / "tweets.parquet", work / "users.parquet")
     quarantine_parts = [part for table in tables.values() for part in table.quarantine_parts]
-    concat_parquet(quarantine_parts, QUARANTINE_SCHEMA, work / "quarantine.parquet")
+    concat_parts(quarantine_parts, QUARANTINE_SCHEMA, work / "quarantine.parquet")
     shutil.rmtree(parts_dir)
     for kind, table_counts in counts.items():
         say(
@@ -154,7 +155,8 @@ def _load_table(
     say: Callable[[str], None],
 ) -> TableParts:
     """Read every file of one table into parts; a worker types and writes a chunk while the next is read."""
-    table = TableParts(schema, directory)
+    month = pl.col(TWEET_TIMESTAMP).dt.year() * 12 + pl.col(TWEET_TIMESTAMP).dt.month()
+    table = TableParts(schema, directory, bucket_of=month if schema is TWEETS else None)
 
     def add(chunk) -> None:
         table.add(chunk.input_rows, check_chunk(chunk, schema, ingested_at))
@@ -188,31 +190,22 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _fill_retweet_userid(frame: pl.DataFrame, lookup: pl.DataFrame) -> pl.DataFrame:
+def _fill_retweet_userid(frame: pl.DataFrame, lookup: dict[str, str]) -> pl.DataFrame:
     """Retweets with a blank retweet_userid (china_052020) name the account in "RT @name:" instead."""
-    found = "_found_userid"
-    return (
-        frame.join(
-            lookup.rename({USERID: found}),
-            how="left",
-            left_on=pl.col(RETWEETED_SCREEN_NAME).str.to_lowercase(),
-            right_on=NAME_KEY,
-        )
-        .with_columns(pl.coalesce(RETWEET_USERID, found).alias(RETWEET_USERID))
-        .select(frame.columns)
-    )
+    named = pl.col(RETWEETED_SCREEN_NAME).str.to_lowercase().replace_strict(lookup, default=None)
+    return frame.with_columns(pl.coalesce(RETWEET_USERID, named).alias(RETWEET_USERID))
 
 
-def _screen_name_lookup(tables: list[TableParts]) -> pl.DataFrame:
+def _screen_name_lookup(tables: list[TableParts]) -> dict[str, str]:
     """Lower-cased screen name -> userid, for names that belong to exactly one account in the dataset."""
     accounts = pl.concat([table.scan().select(USER_SCREEN_NAME, USERID) for table in tables])
-    return (
+    names = (
         accounts.select(pl.col(USER_SCREEN_NAME).str.to_lowercase().alias(NAME_KEY), USERID)
         .drop_nulls()
         .unique()
         .group_by(NAME_KEY)
         .agg(pl.col(USERID).first(), pl.len().alias("_accounts"))
         .filter(pl.col("_accounts") == 1)
-        .drop("_accounts")
         .collect()
     )
+    return dict(zip(names[NAME_KEY], names[USERID], strict=True))

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import polars as pl
+from polars.io.plugins import register_io_source
 
 from ioreport.archive.schema import SOURCE_FILE, SOURCE_LINE, TWEETS, USERS, FileSchema
 from ioreport.archive.sources import Source
@@ -31,7 +32,8 @@ LOADER_VERSION = "3"
 BUCKET_ROWS = 500_000  # rows sorted in memory at once (about 0.5 GB of tweets)
 HASH_BLOCK_BYTES = 1 << 20
 MANIFEST = "ingest.json"
-FINAL_PARQUET = {"compression": "zstd", "statistics": True}
+INPUT_HASHES = "input-hashes.json"  # in the cache directory: sha256 by path, size and file times
+FINAL_PARQUET = {"compression": "zstd", "compression_level": 1, "statistics": True}
 BUCKET = "_bucket"  # working column of the external sort (never written)
 # A work directory whose owner is gone, or that nothing has written to for this long, was abandoned
 # (by a killed ingest): the next ingest removes it.
@@ -85,17 +87,45 @@ class IngestResult:
 # --- Inputs and the cache -------------------------------------------------------------------------------
 
 
-def describe_input(path: Path, table: str) -> dict:
+def describe_inputs(paths: list[tuple[Path, str]], cache_dir: Path) -> list[dict]:
+    """Each input's path, table, sha256 and size; hashes are reused while a file's size and times stay."""
+    known = _read_json(cache_dir / INPUT_HASHES)
+    inputs = []
+    for path, table in paths:
+        try:
+            status = path.stat()
+            stamp = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+            entry = known.get(str(path.resolve()))
+            sha256 = entry["sha256"] if entry and entry["stamp"] == stamp else _sha256(path)
+        except OSError as err:
+            raise InputError(f"{path}: cannot read {table} file ({err.strerror or err})") from None
+        known[str(path.resolve())] = {"stamp": stamp, "sha256": sha256}
+        inputs.append({"path": str(path), "table": table, "sha256": sha256, "bytes": status.st_size})
+    _write_json(cache_dir / INPUT_HASHES, known)
+    return inputs
+
+
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(HASH_BLOCK_BYTES):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_json(path: Path) -> dict:
     try:
-        with path.open("rb") as handle:
-            while block := handle.read(HASH_BLOCK_BYTES):
-                digest.update(block)
-                size += len(block)
-    except OSError as err:
-        raise InputError(f"{path}: cannot read {table} file ({err.strerror or err})") from None
-    return {"path": str(path), "table": table, "sha256": digest.hexdigest(), "bytes": size}
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}  # none yet, or a write cut short: hashing again is always right
+
+
+def _write_json(path: Path, content: dict) -> None:
+    """Written aside and renamed into place, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_name(f".{path.name}-{os.getpid()}-{uuid.uuid4().hex}")
+    aside.write_text(json.dumps(content, indent=1, sort_keys=True))
+    aside.replace(path)
 
 
 def cache_key(inputs: list[dict]) -> str:
@@ -200,51 +230,70 @@ def publish(work: Path, target: Path) -> None:
 # --- Parts and the sorted tables ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Part:
+    """Validated rows of one chunk in one bucket, as an Arrow IPC file."""
+
+    path: Path
+    bucket: int  # every row of a bucket sorts before those of later buckets
+    height: int
+
+
 @dataclass
 class TableParts:
-    """One table's validated records as Parquet parts, and what was counted while reading them."""
+    """One table's validated records as parts, and what was counted while reading them."""
 
     schema: FileSchema
     directory: Path
-    parts: list[Path] = field(default_factory=list)
-    heights: list[int] = field(default_factory=list)
+    # A bucket number per row that grows with the sort order (the month of a tweet): parts are split by it as
+    # they are written, so that the sort handles one bucket at a time. None: one bucket.
+    bucket_of: pl.Expr | None = None
+    parts: list[Part] = field(default_factory=list)
     quarantine_parts: list[Path] = field(default_factory=list)
     input_rows: int = 0
     quarantined: int = 0
     control_characters_removed: int = 0
     sources: dict[str, Source] = field(default_factory=dict)  # by label, to quote records found later
+    _files: int = 0
 
     def add(self, input_rows: int, checked: Checked) -> None:
         valid, quarantine = checked.valid, checked.quarantine
         self.input_rows += input_rows
         self.quarantined += quarantine.height
         self.control_characters_removed += checked.control_characters_removed
-        if valid.height:
-            self.parts.append(self.part_path("part", len(self.parts)))
-            self.heights.append(valid.height)
-            _write_part(valid, self.parts[-1])
+        buckets = {(0,): valid}
+        if self.bucket_of is not None and valid.height:
+            keyed = valid.with_columns(self.bucket_of.alias(BUCKET))
+            buckets = keyed.partition_by(BUCKET, as_dict=True, include_key=False)
+        for (bucket,), rows in sorted(buckets.items()):
+            if rows.height:
+                self.parts.append(Part(self.new_path("part"), bucket, rows.height))
+                _write_part(rows, self.parts[-1].path)
         if quarantine.height:
-            self.quarantine_parts.append(self.part_path("quarantine", len(self.quarantine_parts)))
-            _write_part(quarantine, self.quarantine_parts[-1])
+            self.add_quarantine(quarantine, counted=True)
 
-    def part_path(self, role: str, index: int) -> Path:
-        return self.directory / f"{self.schema.kind}-{role}-{index:06d}.parquet"
+    def new_path(self, role: str) -> Path:
+        self._files += 1
+        return self.directory / f"{self.schema.kind}-{role}-{self._files:06d}.arrow"
 
-    def add_quarantine(self, quarantine: pl.DataFrame) -> None:
-        """Quarantine rows found once the whole table was read (conflicts)."""
-        self.quarantined += quarantine.height
-        self.quarantine_parts.append(self.part_path("quarantine", len(self.quarantine_parts)))
+    def add_quarantine(self, quarantine: pl.DataFrame, counted: bool = False) -> None:
+        """Quarantine rows; those found once the whole table was read (conflicts) are counted here."""
+        if not counted:
+            self.quarantined += quarantine.height
+        self.quarantine_parts.append(self.new_path("quarantine"))
         _write_part(quarantine, self.quarantine_parts[-1])
 
     def scan(self) -> pl.LazyFrame:
         if not self.parts:
             return pl.LazyFrame(schema={**output_schema(self.schema), RECORD_HASH: pl.UInt64()})
-        return pl.scan_parquet(self.parts)
+        return pl.scan_ipc([part.path for part in self.parts])
 
 
 def _write_part(frame: pl.DataFrame, path: Path) -> None:
-    # Parts are temporary and read back whole: lz4 writes faster than zstd, and statistics would go unused.
-    frame.write_parquet(path, compression="lz4", statistics=False)
+    # Parts are temporary and read back whole: Arrow IPC reads back faster than Parquet; zstd makes them a
+    # seventh of their size (writing to disk costs more CPU time than compressing), and plain (not view)
+    # strings write only the bytes a part holds.
+    frame.write_ipc(path, compression="zstd", compat_level=pl.CompatLevel.oldest())
 
 
 @dataclass(frozen=True)
@@ -265,7 +314,7 @@ def deduplicate(table: TableParts) -> Deduplicated:
     conflicting = versions > 1
     keep = keys.select(pl.col(key).is_first_distinct()).to_series() & ~conflicting
     found = [
-        pl.read_parquet(part, columns=[SOURCE_FILE, SOURCE_LINE, key]).filter(rows)
+        pl.read_ipc(part.path, columns=[SOURCE_FILE, SOURCE_LINE, key]).filter(rows)
         for part, rows in _slices(table, conflicting)
         if rows.any()
     ]
@@ -274,12 +323,12 @@ def deduplicate(table: TableParts) -> Deduplicated:
     return Deduplicated(keep, int((~keep & ~conflicting).sum()), _conflict_reasons(conflicts, key))
 
 
-def _slices(table: TableParts, mask: pl.Series) -> Iterator[tuple[Path, pl.Series]]:
+def _slices(table: TableParts, mask: pl.Series) -> Iterator[tuple[Part, pl.Series]]:
     """Each part and its slice of a mask over all the table's rows in part order."""
     offset = 0
-    for part, height in zip(table.parts, table.heights, strict=True):
-        yield part, mask.slice(offset, height)
-        offset += height
+    for part in table.parts:
+        yield part, mask.slice(offset, part.height)
+        offset += part.height
 
 
 def _conflict_reasons(conflicts: pl.DataFrame, key: str) -> pl.DataFrame:
@@ -309,16 +358,22 @@ def write_sorted(
     sort_by: list[str],
     transform: Callable[[pl.DataFrame], pl.DataFrame] = lambda frame: frame,
 ) -> FileCounts:
-    """Write the rows to keep, transformed and sorted; count what happened to the others."""
-    frames = (
-        (index, transform(pl.read_parquet(part).filter(rows).drop(RECORD_HASH)))
-        for index, (part, rows) in enumerate(_slices(table, deduplicated.keep))
-    )
-    boundaries = _bucket_boundaries(table.scan(), sort_by[0])
-    if boundaries.is_empty():
-        _sort_in_memory(table, frames, sort_by, target)
-    else:
-        _external_sort(table, frames, boundaries, sort_by, target)
+    """Write the rows to keep, transformed and sorted, bucket by bucket; count what happened to the others."""
+    buckets: dict[int, list[tuple[Part, pl.Series]]] = {}
+    for part, rows in _slices(table, deduplicated.keep):
+        buckets.setdefault(part.bucket, []).append((part, rows))
+    schema = output_schema(table.schema)
+
+    def sorted_batches(
+        columns: list[str] | None, predicate: pl.Expr | None, *_hints
+    ) -> Iterator[pl.DataFrame]:
+        for bucket in sorted(buckets):
+            for frame in _sorted_bucket(table, buckets[bucket], sort_by, transform):
+                frame = frame.filter(predicate) if predicate is not None else frame
+                yield frame.select(columns) if columns is not None else frame
+
+    # One pass into the final file: the sorted buckets stream into the Parquet writer as they are made.
+    register_io_source(sorted_batches, schema=schema).sink_parquet(target, **FINAL_PARQUET)
     return FileCounts(
         input_rows=table.input_rows,
         loaded=row_count(target),
@@ -327,46 +382,51 @@ def write_sorted(
     )
 
 
-def _sort_in_memory(
-    table: TableParts, frames: Iterator[tuple[int, pl.DataFrame]], sort_by: list[str], target: Path
-) -> None:
-    """Sort a table that fits in one bucket."""
-    empty = pl.DataFrame(schema=output_schema(table.schema))
-    pl.concat([empty, *(frame for _, frame in frames)]).sort(sort_by).write_parquet(target, **FINAL_PARQUET)
+def _kept(
+    members: list[tuple[Part, pl.Series]], transform: Callable[[pl.DataFrame], pl.DataFrame]
+) -> Iterator[pl.DataFrame]:
+    """The rows to keep of each part, transformed; a part read for the last time gives back its disk space."""
+    for part, rows in members:
+        frame = pl.read_ipc(part.path).drop(RECORD_HASH)
+        part.path.unlink()
+        yield transform(frame if rows.all() else frame.filter(rows))
 
 
-def _external_sort(
+def _sorted_bucket(
     table: TableParts,
-    frames: Iterator[tuple[int, pl.DataFrame]],
-    boundaries: pl.Series,
+    members: list[tuple[Part, pl.Series]],
     sort_by: list[str],
-    target: Path,
-) -> None:
-    """Sort more rows than fit in memory, in buckets by ranges of the first sort column.
+    transform: Callable[[pl.DataFrame], pl.DataFrame],
+) -> Iterator[pl.DataFrame]:
+    """A bucket's rows in order, sorted in memory when it holds at most BUCKET_ROWS rows.
 
-    Every part is split into the buckets, each bucket is sorted on its own, and the sorted buckets are
-    concatenated in order.
+    A larger bucket is split further into parts by ranges of the first sort column, each sorted on its own.
     """
-    buckets: dict[int, list[Path]] = {}
-    for index, frame in frames:
-        bucket_of_row = boundaries.search_sorted(frame[sort_by[0]], side="right").alias(BUCKET)
-        split = frame.with_columns(bucket_of_row).partition_by(BUCKET, as_dict=True, include_key=False)
-        for (bucket,), rows in split.items():
-            buckets.setdefault(bucket, []).append(table.part_path(f"bucket{bucket:05d}", index))
-            _write_part(rows, buckets[bucket][-1])
-    sorted_buckets = []
-    for bucket in sorted(buckets):
-        sorted_buckets.append(table.part_path("sorted", bucket))
-        _write_part(pl.read_parquet(buckets[bucket]).sort(sort_by), sorted_buckets[-1])
-    concat_parquet(sorted_buckets, output_schema(table.schema), target)
+    frames = _kept(members, transform)
+    schema = output_schema(table.schema)
+    boundaries = _bucket_boundaries([part.path for part, _ in members], sort_by[0])
+    if boundaries.is_empty():
+        yield pl.concat([pl.DataFrame(schema=schema), *frames]).sort(sort_by)
+        return
+    ranges: dict[int, list[Path]] = {}
+    for frame in frames:
+        range_of_row = boundaries.search_sorted(frame[sort_by[0]], side="right").alias(BUCKET)
+        split = frame.with_columns(range_of_row).partition_by(BUCKET, as_dict=True, include_key=False)
+        for (number,), rows in split.items():
+            ranges.setdefault(number, []).append(table.new_path("range"))
+            _write_part(rows, ranges[number][-1])
+    for number in sorted(ranges):
+        yield pl.read_ipc(ranges[number]).sort(sort_by)
+        for path in ranges[number]:
+            path.unlink()
 
 
-def _bucket_boundaries(frame: pl.LazyFrame, column: str) -> pl.Series:
-    """Values of the column that start a new bucket: every BUCKET_ROWS-th value in sorted order.
+def _bucket_boundaries(parts: list[Path], column: str) -> pl.Series:
+    """Values of the column that start a new range: every BUCKET_ROWS-th value in sorted order.
 
-    Empty when all rows fit in one bucket.
+    Empty when all rows fit in one range.
     """
-    values = frame.select(column).collect().to_series().sort()
+    values = pl.scan_ipc(parts).select(column).collect().to_series().sort()
     return values.gather_every(BUCKET_ROWS, offset=BUCKET_ROWS).unique(maintain_order=True)
 
 
@@ -384,8 +444,9 @@ def derive_users(tweets_path: Path, target: Path) -> FileCounts:
     return FileCounts(input_rows=loaded, loaded=loaded, quarantined=0, duplicates=0)
 
 
-def concat_parquet(parts: list[Path], schema: dict[str, pl.DataType], target: Path) -> None:
-    frame = pl.scan_parquet(parts) if parts else pl.LazyFrame(schema=schema)
+def concat_parts(parts: list[Path], schema: dict[str, pl.DataType], target: Path) -> None:
+    """Parts (Arrow IPC) streamed into one Parquet file."""
+    frame = pl.scan_ipc(parts) if parts else pl.LazyFrame(schema=schema)
     frame.sink_parquet(target, **FINAL_PARQUET)
 
 

@@ -110,7 +110,8 @@ def check_chunk(chunk: RawChunk, schema: FileSchema, ingested_at: datetime) -> C
     """The chunk's valid records, typed and with the added columns, and quarantine rows for the others."""
     present = [name for name in chunk.columns if name]
     failures = {name: failure for name in present if (failure := _failure(schema, name, ingested_at))}
-    typed = _typed(chunk.records, schema).with_columns(
+    with_control_characters = _control_characters(chunk.records, schema)
+    typed = _typed(chunk.records, schema, set(with_control_characters)).with_columns(
         pl.any_horizontal(False, *(failed for failed, _ in failures.values())).alias(FAILED)
     )
     valid = typed.filter(~pl.col(FAILED)).select(
@@ -137,19 +138,16 @@ def check_chunk(chunk: RawChunk, schema: FileSchema, ingested_at: datetime) -> C
             reasons.with_columns(record=pl.Series(records, dtype=pl.String)),
         ]
     )
-    return Checked(valid, quarantine.sort("line"), _control_characters(chunk.records, schema))
+    return Checked(valid, quarantine.sort("line"), sum(with_control_characters.values()))
 
 
-def _control_characters(records: pl.DataFrame, schema: FileSchema) -> int:
-    """How many id fields hold control characters."""
-    ids = [
-        column.name for column in schema.columns if column.kind in ID_KINDS and column.name in records.columns
-    ]
-    return (
-        records.select(pl.col(ids).str.contains(CONTROL_CHARACTERS).sum()).sum_horizontal().item()
-        if ids
-        else 0
-    )
+def _control_characters(records: pl.DataFrame, schema: FileSchema) -> dict[str, int]:
+    """How many fields of each id column hold control characters, for the columns that have any."""
+    ids = [c.name for c in schema.columns if c.kind in ID_KINDS and c.name in records.columns]
+    if not ids:
+        return {}
+    counts = records.select(pl.col(ids).str.contains(CONTROL_CHARACTERS).sum()).row(0, named=True)
+    return {name: count for name, count in counts.items() if count}
 
 
 def _rejected_frame(label: str, rejected: list[Rejected]) -> pl.DataFrame:
@@ -165,28 +163,32 @@ def _rejected_frame(label: str, rejected: list[Rejected]) -> pl.DataFrame:
     )
 
 
-def _typed(raw: pl.DataFrame, schema: FileSchema) -> pl.DataFrame:
-    """Typed values of every schema column (typed nulls when absent), next to the raw text of each."""
+def _typed(raw: pl.DataFrame, schema: FileSchema, with_control_characters: set[str]) -> pl.DataFrame:
+    """Typed values of every schema column (typed nulls when absent), beside the raw and the given text."""
     present = [column for column in schema.columns if column.name in raw.columns]
-    return raw.with_columns(
-        *(pl.col(column.name).alias(_raw_name(column.name)) for column in present),
-        # Absent columns hash as blank, so a 30-column and a 31-column copy of a record are the same record.
-        pl.concat_str(
-            [pl.col(c.name).fill_null("") if c in present else pl.lit("") for c in schema.columns],
-            separator="\x1f",
-        )
-        .hash()
-        .alias(RECORD_HASH),
-    ).with_columns(
-        *(
-            _typed_value(column) if column in present else pl.lit(None, column.dtype).alias(column.name)
-            for column in schema.columns
-        ),
-        *(
-            _lossy(column) if column in present else pl.lit(None, pl.Boolean).alias(lossy_column(column.name))
-            for column in schema.columns
-            if column.kind is Kind.TWEET_REFERENCE
-        ),
+    # Absent columns hash as blank, so a 30-column and a 31-column copy of a record are the same record.
+    fields = [
+        pl.col(c.name).fill_null("") if c in present else pl.lit("").alias(c.name) for c in schema.columns
+    ]
+    given = (
+        _given(pl.col(_raw_name(c.name)), c, c.name in with_control_characters).alias(_given_name(c.name))
+        for c in present
+    )
+    values = (
+        _value(c).alias(c.name) if c in present else pl.lit(None, c.dtype).alias(c.name)
+        for c in schema.columns
+    )
+    lossy = (
+        _lossy(c) if c in present else pl.lit(None, pl.Boolean).alias(lossy_column(c.name))
+        for c in schema.columns
+        if c.kind is Kind.TWEET_REFERENCE
+    )
+    return (
+        raw.with_columns(pl.struct(fields).hash().alias(RECORD_HASH))
+        .rename({c.name: _raw_name(c.name) for c in present})
+        .with_columns(given)
+        .with_columns(values)
+        .with_columns(lossy)
     )
 
 
@@ -285,13 +287,13 @@ def _boolean(text: pl.Expr) -> pl.Expr:
 def _string_list(text: pl.Expr) -> pl.Expr:
     """`['a', "b"]` (Python repr) or `[a, b]` (unquoted): the items between the brackets."""
     bracketed = text.str.starts_with("[") & text.str.ends_with("]")
-    items = text.str.slice(1, text.str.len_chars() - 2).str.extract_all(LIST_ITEM)
-    unquoted = pl.element().str.strip_chars().str.replace(r"^'(.*)'$|^\"(.*)\"$", "${1}${2}")
+    items = text.str.strip_prefix("[").str.strip_suffix("]").str.extract_all(LIST_ITEM)
+    item = pl.element().str.strip_chars()
+    # An item in matching quotes, on one line, loses them (as the regex ^'(.*)'$|^"(.*)"$ would).
+    in_quotes = pl.any_horizontal(item.str.starts_with(quote) & item.str.ends_with(quote) for quote in "'\"")
+    quoted = in_quotes & (item.str.len_chars() >= 2) & ~item.str.contains("\n", literal=True)
+    unquoted = pl.when(quoted).then(item.str.slice(1, item.str.len_chars() - 2)).otherwise(item)
     return pl.when(bracketed).then(items.list.eval(unquoted))
-
-
-def _without_control_characters(text: pl.Expr) -> pl.Expr:
-    return text.str.replace_all(CONTROL_CHARACTERS, "")
 
 
 _PARSERS: dict[Kind, _Parser] = {
@@ -321,27 +323,31 @@ def _raw_name(name: str) -> str:
     return f"_raw_{name}"
 
 
-def _given(raw: pl.Expr, column: Column) -> pl.Expr:
-    """The field's text, null when blank; ids without control characters."""
+def _given_name(name: str) -> str:
+    return f"_given_{name}"
+
+
+def _given(raw: pl.Expr, column: Column, with_control_characters: bool) -> pl.Expr:
+    """The field's text, null when blank; without control characters where the chunk's ids have any."""
     parser = _PARSERS[column.kind]
-    text = _without_control_characters(raw) if column.kind in ID_KINDS else raw
+    text = raw.str.replace_all(CONTROL_CHARACTERS, "") if with_control_characters else raw
     text = text.str.strip_chars() if parser.strip else text
     return pl.when(~text.is_in(list(parser.blanks))).then(text)
 
 
-def _typed_value(column: Column) -> pl.Expr:
+def _value(column: Column) -> pl.Expr:
     parser = _PARSERS[column.kind]
-    given = _given(pl.col(column.name), column)
+    given = pl.col(_given_name(column.name))
     value = parser.convert(given)
     if parser.blank_value is not None:
         value = pl.when(given.is_null()).then(pl.lit(parser.blank_value, column.dtype)).otherwise(value)
-    return value.alias(column.name)
+    return value
 
 
 def _lossy(column: Column) -> pl.Expr:
     """True where a valid id was written as a float, false where as an integer, null where blank."""
-    written_as_float = _given(pl.col(column.name), column).cast(pl.Int64, strict=False).is_null()
-    return pl.when(_typed_value(column).is_not_null()).then(written_as_float).alias(lossy_column(column.name))
+    written_as_float = pl.col(_given_name(column.name)).cast(pl.Int64, strict=False).is_null()
+    return pl.when(pl.col(column.name).is_not_null()).then(written_as_float).alias(lossy_column(column.name))
 
 
 def _failure(schema: FileSchema, name: str, ingested_at: datetime) -> tuple[pl.Expr, pl.Expr] | None:
@@ -352,7 +358,7 @@ def _failure(schema: FileSchema, name: str, ingested_at: datetime) -> tuple[pl.E
     column = schema.by_name[name]
     parser = _PARSERS[column.kind]
     raw = pl.col(_raw_name(name))
-    given = _given(raw, column)
+    given = pl.col(_given_name(name))
     value = pl.col(name)
     cases = []
 
