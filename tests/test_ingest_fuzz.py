@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ioreport.archive import read
 from ioreport.archive.ingest import ingest
 from ioreport.archive.schema import SOURCE_LINE, TWEETS, USERS
 from ioreport.errors import InputError
@@ -213,3 +214,22 @@ def test_mutated_compressed_bytes(noise, gzipped):
         path = Path(folder) / "t.csv.gz"
         path.write_bytes(content[: len(content) // 2] + noise[:10] if gzipped else content)
         ingest_or_input_error([path], None, Path(folder) / "cache")
+
+
+@FUZZ
+@given(
+    st.lists(st.lists(st.text(max_size=8) | HOSTILE, min_size=3, max_size=3), min_size=1, max_size=8),
+    st.sampled_from([csv.QUOTE_ALL, csv.QUOTE_MINIMAL]),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_native_reader_reads_what_the_csv_module_reads(rows, quoting, terminator):
+    """Where polars' reader accepts a block, its rows and lines are the csv module's."""
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=quoting, lineterminator=terminator).writerows(rows)
+    content = buffer.getvalue().encode("utf-8", "surrogateescape")
+    names = ["a", "b", "c"]
+    native = read._native(read._Buffer(io.BytesIO(content)), len(content), names)
+    slow, rejected = read._slow(read._Buffer(io.BytesIO(content)), len(content), names)
+    if native is not None:
+        assert not rejected
+        assert native[0].with_columns(pl.col(names).fill_null("")).equals(slow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -107,23 +108,21 @@ def minute(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class Head:
+    """Facts measured on a real head (../shared/data/real/README.md)."""
+
+    records: int
+    lines: int
+    userids: int
+    quoted: tuple[int, int]  # quoted_tweet_tweetid filled, and written as a float
+    first_last: tuple[str, str]
+    languages: list[str]
+
+
 HEADS = {
-    CNHU: {
-        "records": 31,
-        "lines": 43,
-        "userids": 28,
-        "quoted": (4, 4),
-        "first_last": (minute("2021-01-16 11:16"), minute("2021-04-02 11:14")),
-        "languages": ["ca", "cy", "en", "und", "zh"],
-    },
-    GRU: {
-        "records": 26,
-        "lines": 55,
-        "userids": 10,
-        "quoted": (0, 0),
-        "first_last": (minute("2016-10-11 00:11"), minute("2020-10-15 06:41")),
-        "languages": ["ar", "en", "ru", "uk", "und"],
-    },
+    CNHU: Head(31, 43, 28, (4, 4), ("2021-01-16 11:16", "2021-04-02 11:14"), ["ca", "cy", "en", "und", "zh"]),
+    GRU: Head(26, 55, 10, (0, 0), ("2016-10-11 00:11", "2020-10-15 06:41"), ["ar", "en", "ru", "uk", "und"]),
 }
 
 
@@ -137,8 +136,8 @@ def real_head(request, real_data_dir, tmp_path_factory) -> tuple[Path, IngestRes
 def test_real_head_loads_every_record(real_head):
     path, result, tweets = real_head
     facts = HEADS[path.name]
-    assert physical_lines(path) == facts["lines"]
-    assert result.counts["tweets"] == FileCounts(facts["records"], facts["records"], 0, 0)
+    assert physical_lines(path) == facts.lines
+    assert result.counts["tweets"] == FileCounts(facts.records, facts.records, 0, 0)
     assert result.scan_quarantine().collect().height == 0
     assert tweets.schema == validate.output_schema(TWEETS)
     assert tweets[SOURCE_LINE].max() == last_record_line(path)
@@ -147,14 +146,14 @@ def test_real_head_loads_every_record(real_head):
 def test_real_head_facts(real_head):
     path, _, tweets = real_head
     facts = HEADS[path.name]
-    assert tweets["userid"].n_unique() == facts["userids"]
+    assert tweets["userid"].n_unique() == facts.userids
     assert tweets["is_hashed"].all() and tweets["userid"].str.contains(HASH).all()
     quoted = tweets.drop_nulls("quoted_tweet_tweetid")
-    assert (quoted.height, quoted["quoted_tweet_tweetid_lossy"].sum()) == facts["quoted"]
+    assert (quoted.height, quoted["quoted_tweet_tweetid_lossy"].sum()) == facts.quoted
     assert tweets["is_retweet"].null_count() == 0 and not tweets["is_retweet"].any()  # "False" and "false"
-    assert (tweets["tweet_time"].min(), tweets["tweet_time"].max()) == facts["first_last"]
-    assert sorted(tweets["tweet_language"].unique()) == facts["languages"]
-    assert tweets["poll_choices"].null_count() == facts["records"]  # 30-column files
+    assert (tweets["tweet_time"].min(), tweets["tweet_time"].max()) == tuple(map(minute, facts.first_last))
+    assert sorted(tweets["tweet_language"].unique()) == facts.languages
+    assert tweets["poll_choices"].null_count() == facts.records  # 30-column files
 
 
 def test_real_head_float_ids_keep_the_nearest_integer(real_head):

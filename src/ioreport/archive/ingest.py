@@ -1,11 +1,10 @@
-"""Load an archive's tweets and users CSV files into typed, deduplicated Parquet.
+"""Load an archive's tweets and users CSV files into typed, deduplicated, sorted Parquet.
 
 The orchestration: each input file is opened (`sources`), read into raw chunks (`read`), validated and
 typed (`validate`) and stored as parts, which are deduplicated, sorted and written into one cache
-directory per set of inputs (`store`). Memory does not grow with the input beyond the set of keys that
-finds duplicates. Records that fail validation go to a quarantine table instead of stopping the load;
-problems with a whole file (missing columns, not CSV text) raise InputError. Results are cached by the
-inputs' content hash.
+directory per set of inputs (`store`). A worker validates and writes one chunk while the next is read.
+Every input row is loaded, quarantined (file, line, column, reason, record) or dropped as a duplicate;
+problems with a whole file (missing columns, not CSV text) raise InputError.
 """
 
 from __future__ import annotations

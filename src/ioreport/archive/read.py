@@ -137,6 +137,18 @@ class _Buffer:
         self.line += newlines
         self.start += size
 
+    def skip_to(self, line: int) -> None:
+        """Consume the lines before the given one (numpy finds the newlines: no Python loop per line)."""
+        while self.line < line and self.available(1):
+            newlines = np.flatnonzero(
+                np.frombuffer(self.data, np.uint8, len(self.data) - self.start, self.start) == 10
+            )
+            wanted = line - self.line
+            if len(newlines) < wanted:
+                self.consume(len(self.data) - self.start, len(newlines))
+            else:
+                self.consume(int(newlines[wanted - 1]) + 1, wanted)
+
     def lines(self) -> Iterator[bytes]:
         """The unread physical lines, without consuming them."""
         position = 0  # from the start of the unread bytes: reading ahead may move them within data
@@ -208,9 +220,21 @@ def _native(buffer: _Buffer, end: int, names: list[str]) -> tuple[pl.DataFrame, 
         return None  # a blank line: not every newline ended a record
     if sum(frame.null_count().row(0)) and not _all_fields(block, frame):
         return None
+    if b"\r" in block and not _every_carriage_return_kept(block, frame):
+        return None
     before = embedded.to_series().cum_sum() - embedded.to_series()
     lines = pl.int_range(buffer.line, buffer.line + frame.height, eager=True) + before
     return frame.with_columns(lines.cast(pl.Int64).alias(SOURCE_LINE)), newlines
+
+
+def _every_carriage_return_kept(block: bytes, frame: pl.DataFrame) -> bool:
+    """Whether each CR of the block is in a value or ends a record as CRLF (polars drops a bare CR that
+    ends an unquoted field; the csv module keeps it)."""
+    returns, crlfs = (
+        frame.select(pl.sum_horizontal(pl.all().str.count_matches(text, literal=True))).sum().item()
+        for text in ("\r", "\r\n")
+    )
+    return block.count(b"\r") == returns + block.count(b"\r\n") - crlfs
 
 
 def _all_fields(block: bytes, frame: pl.DataFrame) -> bool:
@@ -333,9 +357,11 @@ def records_at(source: Source, starts: set[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     with _read_errors(source.where), source.open() as stream:
         buffer = _Buffer(stream)
-        for line, record in _records(_Lines(buffer.lines(), buffer.line)):
-            if line in starts:
+        for start in sorted(starts):
+            buffer.skip_to(start)
+            lines = _Lines(buffer.lines(), buffer.line)
+            line, record = next(_records(lines), (None, None))
+            if line == start:
                 found[line] = record.record if isinstance(record, Rejected) else record_text(record)
-                if len(found) == len(starts):
-                    break
+            buffer.consume(lines.bytes_read)
     return found

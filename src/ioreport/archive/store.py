@@ -1,8 +1,14 @@
-"""Storing typed records: Parquet parts, deduplication, the external sort, and the cache directory.
+"""Storing typed records: parts, deduplication, the sort, the cache directory and its manifest.
 
-Validated chunks are written as Parquet parts; the parts are then deduplicated and sorted (in buckets by
-ranges of the first sort column, when they do not fit in memory) into one file per table. A result lives in
-a directory named by the inputs' content hash, whose manifest, written last, marks it complete.
+Validated chunks are written as Arrow IPC parts, split by a bucket number that grows with the sort order
+(the month of a tweet). Deduplication reads only the keys and record hashes of all parts: records that
+repeat an earlier one exactly are duplicates, and every record of a key with different records is a
+conflict, quarantined. The sort then takes one bucket at a time (split further by ranges of the first sort
+column when it holds more than BUCKET_ROWS rows), and the sorted buckets stream into the final Parquet
+file. Memory holds one bucket and the keys, whatever the input's size.
+
+A result lives in a directory named by the inputs' content hash, whose manifest, written last, marks it
+complete. Input hashes are cached by path, size and file times, so a warm run does not read the inputs.
 """
 
 from __future__ import annotations
