@@ -1,7 +1,8 @@
 """Spelling rows out as archive fields, a range of tweets at a time.
 
 Rendering is a pure function of the rows, so a row rendered twice (an exact duplicate) comes out
-identical, and nothing but the rows in hand is held as strings.
+identical, and nothing but the rows in hand is held as strings. Fields are built a column at a time on
+numpy object arrays, whose element-wise `+` joins strings without a Python loop per row.
 """
 
 from __future__ import annotations
@@ -12,36 +13,55 @@ import numpy as np
 
 from ioreport.archive import schema
 from ioreport.synthetic.core.context import Context
-from ioreport.synthetic.core.ids import SHORT_CODE_RANGE, short_code
+from ioreport.synthetic.core.ids import SHORT_CODE_RANGE, short_codes, snowflake_ms
 from ioreport.synthetic.core.rows import JOINERS, Accounts, Engagement, Kind, TweetBlock
 
 ABSENT = "absent"  # the archive's latitude/longitude when there is no geotag
-BOOLEANS = {False: ("false", "true"), True: ("False", "True")}  # by pandas round trip, then value
+BOOLEANS = np.array(["false", "true", "False", "True"], dtype=object)  # by pandas round trip, then value
+ENGAGEMENT_COLUMNS = ("like_count", "retweet_count", "reply_count", "quote_count")
+SMALL_NUMBERS = np.array([str(k) for k in range(1_000)], dtype=object)
 
 
-def account_profiles(accounts: Accounts) -> dict[str, list[str]]:
+def strings(values: list[str]) -> np.ndarray:
+    """An object array of the strings and, last, "" (so that index -1 spells nothing)."""
+    return np.array([*values, ""], dtype=object)
+
+
+def account_profiles(accounts: Accounts) -> dict[str, np.ndarray]:
     """The profile columns of every account, as written in both files."""
     return {
-        "userid": accounts.userid,
-        "user_display_name": accounts.display_name,
-        "user_screen_name": accounts.screen_name,
-        "user_reported_location": accounts.location,
-        "user_profile_description": accounts.description,
-        "user_profile_url": accounts.profile_url,
-        "follower_count": accounts.followers.astype(str).tolist(),
-        "following_count": accounts.following.astype(str).tolist(),
-        "account_creation_date": np.datetime_as_string(accounts.created).tolist(),
-        "account_language": accounts.account_language,
+        "userid": np.array(accounts.userid, dtype=object),
+        "user_display_name": np.array(accounts.display_name, dtype=object),
+        "user_screen_name": np.array(accounts.screen_name, dtype=object),
+        "user_reported_location": np.array(accounts.location, dtype=object),
+        "user_profile_description": np.array(accounts.description, dtype=object),
+        "user_profile_url": np.array(accounts.profile_url, dtype=object),
+        "follower_count": accounts.followers.astype(str).astype(object),
+        "following_count": accounts.following.astype(str).astype(object),
+        "account_creation_date": np.datetime_as_string(accounts.created).astype(object),
+        "account_language": np.array(accounts.account_language, dtype=object),
     }
 
 
-def encode_list(items: list[str], style: str) -> str:
-    """A list column in one of the archive's spellings."""
-    if not items:
-        return "" if style == "quoted_blank_empty" else "[]"
-    if style == "unquoted":
-        return "[" + ", ".join(items) + "]"
-    return "[" + ", ".join(f"'{item}'" for item in items) + "]"
+def encode_lists(items: np.ndarray, styles: np.ndarray) -> np.ndarray:
+    """A list column in the archive's spellings: `items` is (rows, slots) of strings, "" for none, filled
+    from the left; styles are quoted ['a', 'b'] with [] empty, unquoted [a, b], or quoted with '' empty."""
+    written = np.where(styles == "quoted_blank_empty", "", "[]").astype(object)
+    listed = np.flatnonzero(items[:, 0] != "")
+    items, quoted = items[listed], (styles[listed] != "unquoted")[:, None]
+    filled = items != ""
+    chosen = np.where(filled & quoted, "'" + items + "'", items)
+    body = chosen[:, 0]
+    for slot in range(1, items.shape[1]):
+        body = body + np.where(filled[:, slot], ", " + chosen[:, slot], "")
+    written[listed] = "[" + body + "]"
+    return written
+
+
+def left_filled(items: np.ndarray) -> np.ndarray:
+    """Each row's non-empty strings moved to its first slots, in order."""
+    order = np.argsort(items == "", axis=1, kind="stable")
+    return np.take_along_axis(items, order, axis=1)
 
 
 class TweetRows:
@@ -52,10 +72,14 @@ class TweetRows:
         self.rows, self.engagement = rows, engagement
         self.profiles = account_profiles(accounts)
         # Archive accounts first, then the outside ones, as `target_account` numbers them.
-        self.userids = accounts.userid + accounts.outside_userid
-        self.screen_names = accounts.screen_name + accounts.outside_userid
-        self.words = words
-        self.list_styles = list(ctx.preset.content.list_styles)  # the `list_style` column numbers these
+        self.userids = strings(accounts.userid + accounts.outside_userid)
+        self.screen_names = strings(accounts.screen_name + accounts.outside_userid)
+        self.sentences, self.tails = strings(words.sentences), strings(words.tails)
+        self.joiners = np.array(JOINERS, dtype=object)
+        self.hashtags = strings(words.hashtags)
+        self.languages, self.clients = strings(words.languages), strings(words.clients)
+        self.domains = np.array(words.url_domains, dtype=object)
+        self.list_styles = np.array(list(ctx.preset.content.list_styles), dtype=object)
         self.poll = " | ".join(ctx.preset.quirks.poll_choices)
 
     def __len__(self) -> int:
@@ -63,143 +87,115 @@ class TweetRows:
 
     def records(self, start: int, stop: int) -> Iterator[tuple[str, ...]]:
         columns = self._columns(start, stop)
-        return zip(*(columns[name] for name in schema.TWEETS.names), strict=True)
+        return zip(*(columns[name].tolist() for name in schema.TWEETS.names), strict=True)
 
-    def _columns(self, start: int, stop: int) -> dict[str, list[str]]:
-        rows, span, words = self.rows, slice(start, stop), self.words
-        accounts = rows["account"][span].tolist()
-        columns = {name: [values[a] for a in accounts] for name, values in self.profiles.items()}
-        kind = rows["kind"][span].tolist()
-        target = rows["target_account"][span].tolist()
-        target_id = rows["target_tweetid"][span].astype(str).tolist()
-        styles = [self.list_styles[k] for k in rows["list_style"][span].tolist()]
+    def _columns(self, start: int, stop: int) -> dict[str, np.ndarray]:
+        rows, span = self.rows, slice(start, stop)
+        account, kind = rows["account"][span], rows["kind"][span]
+        target, target_id = rows["target_account"][span], _ids(rows["target_tweetid"][span])
+        styles = self.list_styles[rows["list_style"][span]]
         minutes = np.datetime_as_string(
-            ((rows["tweetid"][span] >> schema.SNOWFLAKE_SHIFT) + schema.SNOWFLAKE_EPOCH_MS).astype(
-                "datetime64[ms]"
-            ),
-            unit="m",
-        ).tolist()
-        latitude, longitude = (_coordinates(rows[name][span]) for name in ("latitude", "longitude"))
-        columns.update(
-            tweetid=rows["tweetid"][span].astype(str).tolist(),
-            tweet_language=[words.languages[k] for k in rows["language"][span].tolist()],
-            tweet_text=self._texts(start, stop),
-            tweet_time=[m.replace("T", " ") for m in minutes],
-            tweet_client_name=[words.clients[k] for k in rows["client"][span].tolist()],
-            in_reply_to_userid=[
-                self.userids[a] if k == Kind.REPLY else "" for k, a in zip(kind, target, strict=True)
-            ],
-            in_reply_to_tweetid=[t if k == Kind.REPLY else "" for k, t in zip(kind, target_id, strict=True)],
-            quoted_tweet_tweetid=[t if k == Kind.QUOTE else "" for k, t in zip(kind, target_id, strict=True)],
-            is_retweet=[
-                BOOLEANS[pandas][k == Kind.RETWEET]
-                for k, pandas in zip(kind, rows["pandas_boolean"][span].tolist(), strict=True)
-            ],
-            retweet_userid=[
-                self.userids[a] if k == Kind.RETWEET and not blank else ""
-                for k, a, blank in zip(kind, target, rows["blank_retweet_userid"][span].tolist(), strict=True)
-            ],
-            retweet_tweetid=[t if k == Kind.RETWEET else "" for k, t in zip(kind, target_id, strict=True)],
-            latitude=latitude,
-            longitude=longitude,
-            hashtags=[
-                encode_list([words.hashtags[h] for h in tags if h >= 0], style)
-                for tags, style in zip(rows.hashtags[span].tolist(), styles, strict=True)
-            ],
-            urls=[
-                encode_list(urls, style) for urls, style in zip(self._urls(start, stop), styles, strict=True)
-            ],
-            user_mentions=[
-                encode_list(ids, style)
-                for ids, style in zip(self._mentions(start, stop), styles, strict=True)
-            ],
-            poll_choices=[self.poll if poll else "" for poll in rows["poll"][span].tolist()],
+            snowflake_ms(rows["tweetid"][span]).astype("datetime64[ms]"), unit="m"
         )
-        blank = self.engagement.blank[span].tolist()
-        for name, counts in (
-            ("like_count", self.engagement.like),
-            ("retweet_count", self.engagement.retweet),
-            ("reply_count", self.engagement.reply),
-            ("quote_count", self.engagement.quote),
-        ):
-            columns[name] = [
-                "" if b else c for b, c in zip(blank, counts[span].astype(str).tolist(), strict=True)
-            ]
+        retweet, reply, quote = kind == Kind.RETWEET, kind == Kind.REPLY, kind == Kind.QUOTE
+        links = self._links(rows["url"][span], rows["url_domain"][span])
+        columns = {name: values[account] for name, values in self.profiles.items()}
+        columns.update(
+            tweetid=_ids(rows["tweetid"][span]),
+            tweet_language=self.languages[rows["language"][span]],
+            tweet_text=self._texts(span, links[0]),
+            tweet_time=np.char.replace(minutes, "T", " ").astype(object),
+            tweet_client_name=self.clients[rows["client"][span]],
+            in_reply_to_userid=np.where(reply, self.userids[target], ""),
+            in_reply_to_tweetid=np.where(reply, target_id, ""),
+            quoted_tweet_tweetid=np.where(quote, target_id, ""),
+            is_retweet=BOOLEANS[2 * rows["pandas_boolean"][span] + retweet],
+            retweet_userid=np.where(retweet & ~rows["blank_retweet_userid"][span], self.userids[target], ""),
+            retweet_tweetid=np.where(retweet, target_id, ""),
+            latitude=_coordinates(rows["latitude"][span]),
+            longitude=_coordinates(rows["longitude"][span]),
+            hashtags=encode_lists(left_filled(self.hashtags[rows.hashtags[span]]), styles),
+            urls=encode_lists(
+                left_filled(
+                    np.stack([links[1], np.where(quote, self._status_links(target, target_id), "")], axis=1)
+                ),
+                styles,
+            ),
+            user_mentions=encode_lists(
+                left_filled(
+                    np.stack(
+                        [
+                            np.where(retweet | reply, self.userids[target], ""),
+                            self.userids[rows["mention"][span]],
+                        ],
+                        axis=1,
+                    )
+                ),
+                styles,
+            ),
+            poll_choices=np.where(rows["poll"][span], self.poll, "").astype(object),
+        )
+        blank = self.engagement.blank[span]
+        for name, counts in zip(ENGAGEMENT_COLUMNS, self.engagement.counts(), strict=True):
+            columns[name] = np.where(blank, "", _numbers(counts[span]))
         return columns
 
-    def _texts(self, start: int, stop: int) -> list[str]:
-        rows, span, words = self.rows, slice(start, stop), self.words
-        sentences, tails, hashtags = words.sentences, words.tails, words.hashtags
-        texts = []
-        for first, second, joiner, tail, tags, url, mention, kind, target, target_id in zip(
-            rows["sentence_1"][span].tolist(),
-            rows["sentence_2"][span].tolist(),
-            rows["joiner"][span].tolist(),
-            rows["tail"][span].tolist(),
-            rows.hashtags[span].tolist(),
-            rows["url"][span].tolist(),
-            rows["mention"][span].tolist(),
-            rows["kind"][span].tolist(),
-            rows["target_account"][span].tolist(),
-            rows["target_tweetid"][span].tolist(),
-            strict=True,
-        ):
-            text = sentences[first]
-            if second >= 0:
-                text += JOINERS[joiner] + sentences[second]
-            if tail >= 0:
-                text += tails[tail]
-            parts = [text, *("#" + hashtags[h] for h in tags if h >= 0)]
-            if mention >= 0:
-                parts.append("@" + self.screen_names[mention])
-            if url:
-                parts.append("https://t.co/" + short_code(url))
-            if kind == Kind.RETWEET:
-                parts.insert(0, f"RT @{self.screen_names[target]}:")
-            elif kind == Kind.REPLY:
-                parts.insert(0, "@" + self.screen_names[target])
-            elif kind == Kind.QUOTE:
-                parts.append("https://t.co/" + short_code(target_id % SHORT_CODE_RANGE[1]))
-            texts.append(" ".join(parts))
-        return texts
+    def _links(self, url: np.ndarray, domain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The shared page of each row, as written in the text (a t.co link) and in `urls` (expanded)."""
+        codes = np.where(url > 0, short_codes(url).astype(object), "")
+        has = url > 0
+        return (
+            np.where(has, " https://t.co/" + codes, ""),
+            np.where(has, "https://" + self.domains[domain] + "/" + codes, ""),
+        )
 
-    def _urls(self, start: int, stop: int) -> list[list[str]]:
-        """Expanded links: the shared page, and for a quote the quoted tweet."""
-        rows, span, domains = self.rows, slice(start, stop), self.words.url_domains
-        urls = []
-        for url, domain, kind, target, target_id in zip(
-            rows["url"][span].tolist(),
-            rows["url_domain"][span].tolist(),
-            rows["kind"][span].tolist(),
-            rows["target_account"][span].tolist(),
-            rows["target_tweetid"][span].tolist(),
-            strict=True,
-        ):
-            links = [f"https://{domains[domain]}/{short_code(url)}"] if url else []
-            if kind == Kind.QUOTE:
-                links.append(f"https://twitter.com/{self.screen_names[target]}/status/{target_id}")
-            urls.append(links)
-        return urls
+    def _status_links(self, target: np.ndarray, target_id: np.ndarray) -> np.ndarray:
+        return "https://twitter.com/" + self.screen_names[target] + "/status/" + target_id
 
-    def _mentions(self, start: int, stop: int) -> list[list[str]]:
-        """Userids mentioned: the account retweeted or replied to, and any @mention in the text."""
-        rows, span = self.rows, slice(start, stop)
-        mentions = []
-        for kind, target, mention in zip(
-            rows["kind"][span].tolist(),
-            rows["target_account"][span].tolist(),
-            rows["mention"][span].tolist(),
-            strict=True,
-        ):
-            ids = [self.userids[target]] if kind in (Kind.RETWEET, Kind.REPLY) else []
-            if mention >= 0:
-                ids.append(self.userids[mention])
-            mentions.append(ids)
-        return mentions
+    def _texts(self, span: slice, link: np.ndarray) -> np.ndarray:
+        """Sentences, ending, hashtags, mention and link; prefixed for a retweet or reply, and for a quote
+        followed by the quoted tweet's link. Each piece is added only to the rows that have it."""
+        rows = self.rows
+        text = self.sentences[rows["sentence_1"][span]]
+        pieces = [
+            (
+                rows["sentence_2"][span],
+                lambda k, at: self.joiners[rows["joiner"][span][at]] + self.sentences[k],
+            ),
+            (rows["tail"][span], lambda k, at: self.tails[k]),
+            *((slot, lambda k, at: " #" + self.hashtags[k]) for slot in rows.hashtags[span].T),
+            (rows["mention"][span], lambda k, at: " @" + self.screen_names[k]),
+        ]
+        for index, spelled in pieces:
+            at = np.flatnonzero(index >= 0)
+            text[at] = text[at] + spelled(index[at], at)
+        at = np.flatnonzero(link != "")
+        text[at] = text[at] + link[at]
+        kind, target = rows["kind"][span], rows["target_account"][span]
+        at = np.flatnonzero(kind == Kind.QUOTE)
+        quoted = short_codes(rows["target_tweetid"][span][at] % SHORT_CODE_RANGE[1]).astype(object)
+        text[at] = text[at] + " https://t.co/" + quoted
+        at = np.flatnonzero(kind == Kind.REPLY)
+        text[at] = "@" + self.screen_names[target[at]] + " " + text[at]
+        at = np.flatnonzero(kind == Kind.RETWEET)
+        text[at] = "RT @" + self.screen_names[target[at]] + ": " + text[at]
+        return text
 
 
-def _coordinates(values: np.ndarray) -> list[str]:
-    written = [ABSENT] * len(values)
-    for k in np.flatnonzero(~np.isnan(values)).tolist():
-        written[k] = f"{values[k]:.4f}"
+def _numbers(values: np.ndarray) -> np.ndarray:
+    """Integers spelled out, the small ones (most counts) from a table."""
+    written = SMALL_NUMBERS[np.minimum(values, len(SMALL_NUMBERS) - 1)]
+    large = np.flatnonzero(values >= len(SMALL_NUMBERS) - 1)
+    written[large] = [str(v) for v in values[large].tolist()]
+    return written
+
+
+def _ids(values: np.ndarray) -> np.ndarray:
+    return np.array([str(v) for v in values.tolist()], dtype=object)
+
+
+def _coordinates(values: np.ndarray) -> np.ndarray:
+    written = np.full(len(values), ABSENT, dtype=object)
+    placed = np.flatnonzero(~np.isnan(values))
+    written[placed] = [f"{v:.4f}" for v in values[placed].tolist()]
     return written

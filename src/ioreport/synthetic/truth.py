@@ -8,7 +8,9 @@ on the frame's clock and calendar. `claims` says which of the report's claims th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import holidays
 import numpy as np
@@ -66,13 +68,34 @@ def compute(
     }
 
 
-def _local(ctx: Context, utc_ms: np.ndarray) -> pl.DataFrame:
-    """Each tweet's hour, weekday (Monday = 0) and date on the frame's clock."""
-    moment = pl.Series(utc_ms).cast(pl.Datetime("ms")).dt.replace_time_zone("UTC")
-    moment = moment.dt.convert_time_zone(ctx.preset.frame.timezone)
-    return pl.DataFrame(
-        {"hour": moment.dt.hour(), "weekday": moment.dt.weekday() - 1, "date": moment.dt.date()}
+@dataclass(frozen=True)
+class Local:
+    """Each tweet's hour, weekday (Monday = 0) and day on the frame's clock."""
+
+    hour: np.ndarray
+    weekday: np.ndarray
+    day: np.ndarray  # datetime64[D]
+
+
+def _local(ctx: Context, utc_ms: np.ndarray) -> Local:
+    local_ms = ctx.calendar.local_ms(ctx.frame_zone, utc_ms)
+    day = local_ms // MS_PER_DAY
+    return Local(
+        hour=(local_ms // MS_PER_HOUR % 24).astype(np.int8),
+        weekday=((day + 3) % 7).astype(np.int8),  # 1970-01-01 was a Thursday
+        day=day.astype("datetime64[D]"),
     )
+
+
+def _counts(first: np.ndarray, second: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """The distinct (first, second) pairs of integers, in order, and how often each occurs."""
+    first, second = first.astype(np.int64), second.astype(np.int64)
+    if not len(first):
+        return [first, second], np.zeros(0, dtype=np.int64)
+    low = second.min()
+    span = second.max() - low + 1
+    keys, counts = np.unique(first * span + (second - low), return_counts=True)
+    return [keys // span, keys % span + low], counts
 
 
 def _iso(ms: int) -> str:
@@ -123,29 +146,20 @@ def _shares(names: list[str], values: np.ndarray, n: int) -> dict[str, float]:
     }
 
 
-def _accounts(ctx: Context, accounts: Accounts, account: np.ndarray, local: pl.DataFrame) -> dict:
+def _accounts(ctx: Context, accounts: Accounts, account: np.ndarray, local: Local) -> dict:
     n, followers = len(accounts), accounts.followers
     days, counts = np.unique(accounts.created, return_counts=True)
     top = np.lexsort((days, -counts))[:TOP_CREATION_DAYS]  # most accounts first, ties by date
     months, per_month = np.unique(accounts.created.astype("datetime64[M]"), return_counts=True)
-    first_day = (
-        pl.DataFrame({"account": account, "date": local["date"]})
-        .group_by("account")
-        .agg(pl.col("date").min())
-    )
-    created = pl.DataFrame({"account": np.arange(n), "created": accounts.created})
-    lag = (
-        first_day.join(created, on="account")
-        .filter(pl.col("created") >= ctx.preset.period[0])
-        .select((pl.col("date") - pl.col("created")).dt.total_days())
-        .to_series()
-    )
+    accounts_tweeting, first_row = np.unique(account, return_index=True)  # rows are in time order
+    lag = (local.day[first_row] - accounts.created[accounts_tweeting]).astype(np.int64)
+    lag = lag[accounts.created[accounts_tweeting] >= np.datetime64(ctx.preset.period[0])]
     return {
         "creation_batches": [{"date": str(days[i]), "accounts": int(counts[i])} for i in top],
         "accounts_created_by_month": {str(m): int(c) for m, c in zip(months, per_month, strict=True)},
         "first_creation": str(accounts.created.min()),
         "last_creation": str(accounts.created.max()),
-        "median_first_tweet_lag_days": float(lag.median()) if len(lag) else None,
+        "median_first_tweet_lag_days": float(np.median(lag)) if len(lag) else None,
         "share_zero_followers": share((followers == 0).sum(), n),
         "share_under_8_followers": share((followers < 8).sum(), n),
         "median_followers": float(np.median(followers)),
@@ -157,10 +171,10 @@ def _accounts(ctx: Context, accounts: Accounts, account: np.ndarray, local: pl.D
     }
 
 
-def _activity(ctx: Context, accounts: Accounts, rows: TweetBlock, local: pl.DataFrame) -> dict:
+def _activity(ctx: Context, accounts: Accounts, rows: TweetBlock, local: Local) -> dict:
     frame, routine = ctx.preset.frame, ctx.preset.routine
     n = len(rows)
-    hour, weekday = local["hour"].to_numpy(), local["weekday"].to_numpy()
+    hour, weekday = local.hour, local.weekday
     per_hour = np.bincount(hour, minlength=24)
     start, end = frame.office_hours
     offset_hours = ctx.calendar.utc_offset_ms[ctx.frame_zone, -1] / MS_PER_HOUR
@@ -172,41 +186,35 @@ def _activity(ctx: Context, accounts: Accounts, rows: TweetBlock, local: pl.Data
         "peak_hour_local": int(np.argmax(per_hour)),
         "hour_shares_local": [share(count, n) for count in per_hour],
         "holiday_country": frame.holiday_country,
-        "holiday_ratio": _holiday_ratio(frame.holiday_country, local["date"]),
+        "holiday_ratio": _holiday_ratio(frame.holiday_country, local.day),
         "planted_weekend_factor": routine.weekend_factor,
         "planted_holiday_factor": routine.holiday_factor,
         "zone_shares": _shares(list(ctx.calendar.zones), accounts.zone[rows["account"]], n),
     }
 
 
-def _holiday_ratio(country: str, dates: pl.Series) -> float | None:
+def _holiday_ratio(country: str, day: np.ndarray) -> float | None:
     """Mean tweets per public holiday over mean per other Monday-to-Friday day, local days from the first
     tweet to the last, days without tweets included."""
-    first, last = dates.min(), dates.max()
-    days = pl.date_range(first, last, "1d", eager=True)
-    per_day = (
-        days.to_frame("date").join(dates.value_counts(name="tweets"), on="date", how="left").fill_null(0)
-    )
-    public = holidays.country_holidays(country, years=range(first.year, last.year + 1))
-    holiday = np.array([day in public for day in per_day["date"].to_list()])
-    working = (per_day["date"].dt.weekday().to_numpy() <= 5) & ~holiday
-    tweets = per_day["tweets"].to_numpy()
-    return share(tweets[holiday].mean(), tweets[working].mean()) if holiday.any() else None
+    first = day.min()
+    per_day = np.bincount((day - first).astype(np.int64))
+    days = first + np.arange(len(per_day))
+    dates = days.astype(dt.date)
+    public = holidays.country_holidays(country, years=range(dates[0].year, dates[-1].year + 1))
+    holiday = np.array([d in public for d in dates])
+    working = ((days.astype(np.int64) + 3) % 7 < 5) & ~holiday
+    return share(per_day[holiday].mean(), per_day[working].mean()) if holiday.any() else None
 
 
-def _narratives(ctx: Context, rows: TweetBlock, local: pl.DataFrame) -> dict:
+def _narratives(ctx: Context, rows: TweetBlock, local: Local) -> dict:
     content, words, n = ctx.preset.content, ctx.vocabulary, len(rows)
     topic = rows["topic"]
     counts = np.bincount(topic, minlength=len(content.topics))
-    weeks = local.select(topic=pl.Series(topic), week=pl.col("date") - pl.duration(days=pl.col("weekday")))
-    peaks = (
-        weeks.group_by("topic", "week")
-        .len()
-        .sort("len", "week", descending=[True, False])
-        .group_by("topic")
-        .first()
-    )
-    peak_of = dict(zip(peaks["topic"].to_list(), peaks["week"].to_list(), strict=True))
+    monday = local.day - local.weekday.astype("timedelta64[D]")
+    (topics, weeks), per_week = _counts(topic, monday.astype(np.int64))
+    busiest = np.lexsort((weeks, -per_week, topics))  # per topic: most tweets first, ties by the earlier week
+    first_of_topic = np.unique(topics[busiest], return_index=True)[1]
+    peak_of = {int(topics[busiest][i]): np.datetime64(int(weeks[busiest][i]), "D") for i in first_of_topic}
     tagged = [(k, name) for k, name in enumerate(content.topics) if name != content.untagged_topic]
     per_tag = np.bincount(rows.hashtags[rows.hashtags >= 0], minlength=len(words.hashtags))
     top = sorted(range(len(per_tag)), key=lambda k: (-per_tag[k], words.hashtags[k]))[:TOP_HASHTAGS]
@@ -298,11 +306,10 @@ def _switched(
     chosen = np.isin(rows["account"], candidates)
 
     def modes(which: np.ndarray) -> dict[int, int]:
-        frame = pl.DataFrame(
-            {"account": rows["account"][chosen & which], "value": rows[column][chosen & which]}
-        )
-        counted = frame.group_by("account", "value").len().sort("len", "value", descending=[True, False])
-        return dict(counted.group_by("account").first().select("account", "value").iter_rows())
+        (account, value), counts = _counts(rows["account"][chosen & which], rows[column][chosen & which])
+        commonest = np.lexsort((value, -counts, account))  # per account: most used first, ties by value
+        first = np.unique(account[commonest], return_index=True)[1]
+        return dict(zip(account[commonest][first].tolist(), value[commonest][first].tolist(), strict=True))
 
     old, new = modes(before), modes(after)
     return np.array(sorted(a for a in old if a in new and old[a] != new[a]), dtype=np.int64)
@@ -310,9 +317,9 @@ def _switched(
 
 def _groups(accounts: Accounts, rows: TweetBlock, which: np.ndarray) -> list[list[str]]:
     """The accounts of each planted group among these rows, each sorted, the list sorted."""
-    frame = pl.DataFrame({"group": rows["group"][which], "account": rows["account"][which]}).unique()
-    members = frame.group_by("group").agg("account")["account"].to_list()
-    return sorted(_userids(accounts, group) for group in members)
+    (group, account), _ = _counts(rows["group"][which], rows["account"][which])
+    members = np.split(account, np.flatnonzero(np.diff(group)) + 1) if len(group) else []
+    return sorted(_userids(accounts, chosen) for chosen in members)
 
 
 def _coordination(ctx: Context, accounts: Accounts, rows: TweetBlock) -> dict:
@@ -345,45 +352,20 @@ def _chance(ctx: Context, accounts: Accounts, rows: TweetBlock, utc_ms: np.ndarr
     """The structure chance makes in an ordinary population: viral bursts, stock phrases, trending
     hashtags, and pairs that happen to retweet the same two viral tweets together."""
     origin, words = rows["origin"], ctx.vocabulary
+    chance = np.flatnonzero(np.isin(origin, [Origin.VIRAL_RETWEET, Origin.STOCK_PHRASE, Origin.TRENDING]))
     frame = pl.DataFrame(
         {
-            "origin": origin,
-            "event": rows["event"],
-            "account": rows["account"],
-            "ms": utc_ms,
-            "target": rows["target_tweetid"],
-            "sentence": rows["sentence_1"],
-            "first_tag": rows.hashtags[:, 0],
+            "origin": origin[chance],
+            "event": rows["event"][chance],
+            "account": rows["account"][chance],
+            "ms": utc_ms[chance],
+            "target": rows["target_tweetid"][chance],
+            "sentence": rows["sentence_1"][chance],
         }
     )
-    viral = (
-        frame.filter(pl.col("origin") == Origin.VIRAL_RETWEET)
-        .group_by("target")
-        .agg(
-            retweets=pl.len(),
-            accounts=pl.col("account").n_unique(),
-            first=pl.col("ms").min(),
-            last=pl.col("ms").max(),
-        )
-        .sort("first")
-    )
-    stock = (
-        frame.filter(pl.col("origin") == Origin.STOCK_PHRASE)
-        .group_by("sentence")
-        .agg(tweets=pl.len(), accounts=pl.col("account").n_unique())
-        .sort("sentence")
-    )
-    trending = (
-        frame.filter(pl.col("origin") == Origin.TRENDING)
-        .group_by("event")
-        .agg(
-            tweets=pl.len(),
-            accounts=pl.col("account").n_unique(),
-            first=pl.col("ms").min(),
-            last=pl.col("ms").max(),
-        )
-        .sort("first")
-    )
+    viral = _moments(frame, Origin.VIRAL_RETWEET, "target").rename({"tweets": "retweets"})
+    stock = _moments(frame, Origin.STOCK_PHRASE, "sentence").sort("sentence")
+    trending = _moments(frame, Origin.TRENDING, "event")
     coincident = (origin == Origin.VIRAL_RETWEET) & (rows["group"] >= 0)
     return {
         "viral_bursts": [
@@ -410,6 +392,21 @@ def _chance(ctx: Context, accounts: Accounts, rows: TweetBlock, utc_ms: np.ndarr
         ],
         "coincidences": _groups(accounts, rows, coincident),
     }
+
+
+def _moments(frame: pl.DataFrame, origin: Origin, key: str) -> pl.DataFrame:
+    """Per value of `key` among the rows of one origin: tweets, accounts, first and last milliseconds."""
+    return (
+        frame.filter(pl.col("origin") == origin)
+        .group_by(key)
+        .agg(
+            tweets=pl.len(),
+            accounts=pl.col("account").n_unique(),
+            first=pl.col("ms").min(),
+            last=pl.col("ms").max(),
+        )
+        .sort("first")
+    )
 
 
 def _event_tags(ctx: Context, rows: TweetBlock, event: int) -> list[str]:

@@ -11,6 +11,7 @@ import numpy as np
 
 MS_PER_HOUR = 3_600_000
 MS_PER_DAY = 24 * MS_PER_HOUR
+QUARTER_HOUR_MS = 15 * 60_000  # no zone changes its offset at a finer step
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Calendar:
     holiday: np.ndarray  # a public holiday in the frame's country
     zones: tuple[str, ...]
     utc_offset_ms: np.ndarray  # (zones, days): each zone's offset at local noon
+    offset_changes: list[tuple[np.ndarray, np.ndarray]]  # per zone: see `_offset_changes`
 
     @classmethod
     def build(cls, first: dt.date, last: dt.date, country: str, zones: tuple[str, ...]) -> Calendar:
@@ -33,12 +35,17 @@ class Calendar:
             ]
             for zone in zones
         ]
+        offsets = np.array(offsets, dtype=np.int64)
+        noon_utc_ms = days.astype(np.int64) * MS_PER_DAY + MS_PER_DAY // 2 - offsets
         return cls(
             days=days,
             weekday=(days.astype(np.int64) + 3) % 7,  # 1970-01-01 was a Thursday
             holiday=np.array([d in public for d in dates]),
             zones=zones,
-            utc_offset_ms=np.array(offsets, dtype=np.int64),
+            utc_offset_ms=offsets,
+            offset_changes=[
+                _offset_changes(zone, noon_utc_ms[z], offsets[z]) for z, zone in enumerate(zones)
+            ],
         )
 
     def __len__(self) -> int:
@@ -72,8 +79,32 @@ class Calendar:
         """UTC milliseconds of local midnight of each (zone, day)."""
         return self.days[day].astype(np.int64) * MS_PER_DAY - self.utc_offset_ms[zone, day]
 
+    def local_ms(self, zone: int, utc_ms: np.ndarray) -> np.ndarray:
+        """UTC times as the zone's clock shows them (counted like UTC milliseconds), daylight saving
+        included."""
+        changes, offsets = self.offset_changes[zone]
+        return utc_ms + offsets[np.searchsorted(changes, utc_ms, side="right")]
+
     def local_day(self, zone: int, utc_ms: np.ndarray) -> np.ndarray:
         """The calendar index of the local day each UTC time falls on in one zone (clipped to the period)."""
-        guess = (utc_ms // MS_PER_DAY - self.days[0].astype(np.int64)).clip(0, len(self) - 1)
-        local_ms = utc_ms + self.utc_offset_ms[zone, guess]
-        return (local_ms // MS_PER_DAY - self.days[0].astype(np.int64)).clip(0, len(self) - 1)
+        day = self.local_ms(zone, utc_ms) // MS_PER_DAY - self.days[0].astype(np.int64)
+        return day.clip(0, len(self) - 1)
+
+
+def _offset_changes(
+    zone: str, noon_utc_ms: np.ndarray, noon_offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """When the zone's offset changed during the period (UTC ms), and its offset before the first change
+    and after each: the exact quarter hour, searched for only between two noons whose offsets differ."""
+    tz = ZoneInfo(zone)
+
+    def offset(ms: int) -> int:
+        return int(
+            dt.datetime.fromtimestamp(ms / 1000, dt.UTC).astimezone(tz).utcoffset().total_seconds() * 1000
+        )
+
+    changes = []
+    for day in np.flatnonzero(np.diff(noon_offsets)).tolist():
+        quarters = range(int(noon_utc_ms[day]), int(noon_utc_ms[day + 1]) + 1, QUARTER_HOUR_MS)
+        changes.append(next(ms for ms in quarters if offset(ms) == noon_offsets[day + 1]))
+    return np.array(changes, dtype=np.int64), np.array([noon_offsets[0], *(offset(ms) for ms in changes)])

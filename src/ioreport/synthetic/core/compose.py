@@ -6,6 +6,7 @@ Every function takes the step's own random generator; none keeps state between c
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -118,6 +119,13 @@ def detected(ctx: Context, language: np.ndarray, rng: np.random.Generator) -> np
     language[blank] = ctx.vocabulary.language(BLANK_LANGUAGE)
     language[undetermined] = ctx.vocabulary.language(UNDETERMINED_LANGUAGE)
     return language
+
+
+def tagged_topics(ctx: Context, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Topics drawn uniformly among those that stand for a narrative."""
+    content = ctx.preset.content
+    tagged = [k for k, name in enumerate(content.topics) if name != content.untagged_topic]
+    return np.array(tagged, dtype=np.int8)[rng.integers(0, len(tagged), n)]
 
 
 def topic_sentences(
@@ -243,6 +251,31 @@ def outside_authors(ctx: Context, accounts: Accounts, n: int, rng: np.random.Gen
     return len(accounts) + (popular_first * len(accounts.outside_userid)).astype(np.int32)
 
 
+@dataclass(frozen=True)
+class Posts:
+    """Tweets that others pass on: their words, and where each one is (a row of the draft, or outside)."""
+
+    columns: dict[str, np.ndarray]
+    hashtags: np.ndarray
+    row: np.ndarray  # the draft row of a post by an archive account; -1 for an outside one
+    outside_author: np.ndarray  # -1 for an archive post
+    outside_id: np.ndarray
+
+    def retweeted(
+        self,
+        ctx: Context,
+        accounts: Accounts,
+        account: np.ndarray,
+        which: np.ndarray,
+        rng: np.random.Generator,
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """Retweets by these accounts, each of post `which`: columns pointing at it, hashtags, target rows."""
+        source = {name: values[which] for name, values in self.columns.items()}
+        columns, hashtags = retweets(ctx, accounts, account, source, self.hashtags[which], rng)
+        columns.update(target_account=self.outside_author[which], target_tweetid=self.outside_id[which])
+        return columns, hashtags, self.row[which]
+
+
 class Draft:
     """A step's new rows as it puts them together: parts of columns and times, then ids for all at once.
 
@@ -276,13 +309,43 @@ class Draft:
         self.rows += n
         return first
 
+    def post(
+        self,
+        ctx: Context,
+        accounts: Accounts,
+        posts: tuple[dict[str, np.ndarray], np.ndarray],
+        posted_at: np.ndarray,
+        archived: np.ndarray,
+        labels: dict[str, np.ndarray | int],
+        rng: np.random.Generator,
+    ) -> Posts:
+        """Posts (columns and hashtags) to be passed on: those at `archived` (indices) become rows of the
+        draft, with their `labels` (per post, or one value); the others are outside accounts' tweets."""
+        columns, hashtags = posts
+        n = len(posted_at)
+        rows = {name: values[archived] for name, values in columns.items()}
+        rows.update(
+            {name: value if np.ndim(value) == 0 else value[archived] for name, value in labels.items()}
+        )
+        first = self.add(rows, hashtags[archived], posted_at[archived])
+        row = np.full(n, -1)
+        row[archived] = first + np.arange(len(archived))
+        outside = np.setdiff1d(np.arange(n), archived)
+        outside_author, outside_id = np.full(n, -1, dtype=np.int32), np.zeros(n, dtype=np.int64)
+        outside_author[outside] = outside_authors(ctx, accounts, len(outside), rng)
+        outside_id[outside] = self.outside_tweets(posted_at[outside], rng)
+        return Posts(columns, hashtags, row, outside_author, outside_id)
+
     def finish(self, rng: np.random.Generator) -> TweetBlock:
         """The rows with snowflake ids of their times, and the ids and accounts of the rows they point at."""
         if not self._parts:
             return TweetBlock.empty()
-        rows = TweetBlock.concat(self._parts)
-        rows["tweetid"][:] = snowflakes(np.concatenate(self._utc_ms), rng, self._taken)
-        target_row = np.concatenate(self._target_row)
+        one = len(self._parts) == 1
+        rows = self._parts[0] if one else TweetBlock.concat(self._parts)
+        rows["tweetid"][:] = snowflakes(
+            self._utc_ms[0] if one else np.concatenate(self._utc_ms), rng, self._taken
+        )
+        target_row = self._target_row[0] if one else np.concatenate(self._target_row)
         inside = np.flatnonzero(target_row >= 0)
         rows["target_tweetid"][inside] = rows["tweetid"][target_row[inside]]
         rows["target_account"][inside] = rows["account"][target_row[inside]]

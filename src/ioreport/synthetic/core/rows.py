@@ -162,10 +162,15 @@ class TweetBlock:
         columns = {}
         for name, (dtype, default) in COLUMNS.items():
             value = values.get(name, default)
-            columns[name] = np.broadcast_to(np.asarray(value, dtype=dtype), (n,)).copy()
+            # The step's own arrays become the block's (no copy); single values fill a column.
+            columns[name] = (
+                np.full(n, value, dtype=dtype) if np.ndim(value) == 0 else np.asarray(value, dtype=dtype)
+            )
+            if len(columns[name]) != n:
+                raise ValueError(f"column {name!r} has {len(columns[name])} rows, not {n}")
         if hashtags is None:
             hashtags = np.full((n, HASHTAG_SLOTS), -1, dtype=np.int16)
-        return cls(columns, hashtags.astype(np.int16))
+        return cls(columns, np.asarray(hashtags, dtype=np.int16))
 
     @classmethod
     def empty(cls) -> TweetBlock:
@@ -184,13 +189,11 @@ class TweetBlock:
     def __getitem__(self, name: str) -> np.ndarray:
         return self.columns[name]
 
-    def take(self, rows: np.ndarray) -> TweetBlock:
-        return TweetBlock({name: values[rows] for name, values in self.columns.items()}, self.hashtags[rows])
-
 
 @dataclass
 class Tweets:
-    """The blocks the steps added so far. A step reads them; it never changes them."""
+    """The blocks the steps added so far: a step reads them and never changes them; once all steps have run,
+    `assemble` puts their rows in file order."""
 
     blocks: list[TweetBlock] = field(default_factory=list)
 
@@ -230,6 +233,15 @@ class Engagement:
     reply: np.ndarray
     quote: np.ndarray
     blank: np.ndarray  # all four written blank
+
+    @classmethod
+    def of(cls, **counts: np.ndarray) -> Engagement:
+        """The counts as 32-bit integers (a few bytes a row at tens of millions of rows)."""
+        blank = counts.pop("blank")
+        return cls(**{name: values.astype(np.int32) for name, values in counts.items()}, blank=blank)
+
+    def counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return self.like, self.retweet, self.reply, self.quote
 
 
 @dataclass(frozen=True)

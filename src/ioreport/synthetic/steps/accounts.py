@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from ioreport.errors import InputError
-from ioreport.synthetic.core.compose import pick
+from ioreport.synthetic.core import compose
 from ioreport.synthetic.core.context import Context
-from ioreport.synthetic.core.ids import SHORT_CODE_RANGE, short_code
+from ioreport.synthetic.core.ids import SHORT_CODE_RANGE, short_codes
 from ioreport.synthetic.core.preset import HASHING_FOLLOWER_LIMIT, CreationDays, Lognormal, Mixing
 from ioreport.synthetic.core.rows import DORMANCY_DAYS, Accounts, Role
 from ioreport.synthetic.core.vocabulary import HOSTILE_DISPLAY_NAME
@@ -29,7 +29,7 @@ def cast(ctx: Context, rng: np.random.Generator) -> Accounts:
     n = ctx.n_accounts
     cohort, batch = _cohorts(ctx, rng)
     created = _created(ctx, cohort, batch, rng)
-    zone = pick(rng, {name: z.weight for name, z in spec.zones.items()}, n).astype(np.int8)
+    zone = compose.pick(rng, {name: z.weight for name, z in spec.zones.items()}, n).astype(np.int8)
     script = _main_scripts(ctx, zone, rng)
     account_language = _account_languages(ctx, script, rng)  # bought accounts keep their old setting
     client = _main_clients(ctx, cohort, rng)
@@ -52,12 +52,11 @@ def cast(ctx: Context, rng: np.random.Generator) -> Accounts:
         screen_name=screen_name,
         location=_locations(ctx, zone, rng),
         description=_bios(ctx, script, rng),
-        profile_url=[
-            f"https://t.co/{short_code(int(code))}" if has else ""
-            for has, code in zip(
-                rng.random(n) < profiles.profile_url_share, rng.integers(*SHORT_CODE_RANGE, n), strict=True
-            )
-        ],
+        profile_url=np.where(
+            rng.random(n) < profiles.profile_url_share,
+            np.char.add("https://t.co/", short_codes(rng.integers(*SHORT_CODE_RANGE, n))),
+            "",
+        ).tolist(),
         account_language=account_language,
         followers=followers,
         following=rng.lognormal(np.log(spec.following.median), spec.following.sigma, n).astype(np.int64),
@@ -127,7 +126,7 @@ def _weighted_days(spec: CreationDays, skip: np.ndarray, size: int, rng: np.rand
     weights = spec.growth_per_year**years
     for start, end, factor in spec.surges:
         weights[(days >= np.datetime64(start)) & (days <= np.datetime64(end))] *= factor
-    return days[pick(rng, weights, size)]
+    return days[compose.pick(rng, weights, size)]
 
 
 def _main_scripts(ctx: Context, zone: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -135,7 +134,7 @@ def _main_scripts(ctx: Context, zone: np.ndarray, rng: np.random.Generator) -> n
     for z, spec in enumerate(ctx.preset.accounts.zones.values()):
         members = np.flatnonzero(zone == z)
         names = np.array([ctx.script_index(name) for name in spec.scripts], dtype=np.int8)
-        script[members] = names[pick(rng, spec.scripts, len(members))]
+        script[members] = names[compose.pick(rng, spec.scripts, len(members))]
     return script
 
 
@@ -144,7 +143,7 @@ def _account_languages(ctx: Context, script: np.ndarray, rng: np.random.Generato
     for k, spec in enumerate(ctx.preset.scripts.values()):
         members = np.flatnonzero(script == k)
         languages[members] = np.array(list(spec.account_languages), dtype=object)[
-            pick(rng, spec.account_languages, len(members))
+            compose.pick(rng, spec.account_languages, len(members))
         ]
     return languages.tolist()
 
@@ -154,7 +153,7 @@ def _main_clients(ctx: Context, cohort: np.ndarray, rng: np.random.Generator) ->
     for k, spec in enumerate(ctx.preset.accounts.cohorts):
         members = np.flatnonzero(cohort == k)
         names = np.array([ctx.vocabulary.client(name) for name in spec.clients], dtype=np.int16)
-        client[members] = names[pick(rng, spec.clients, len(members))]
+        client[members] = names[compose.pick(rng, spec.clients, len(members))]
     return client
 
 
@@ -191,7 +190,9 @@ def _second(
             members = np.flatnonzero(mixing & (group == g) & (main == value))
             others = {option: weight for option, weight in weights.items() if option != value}
             if members.size and others:
-                second[members] = np.array(list(others), dtype=main.dtype)[pick(rng, others, members.size)]
+                second[members] = np.array(list(others), dtype=main.dtype)[
+                    compose.pick(rng, others, members.size)
+                ]
                 mix[members] = shares[members]
     return second, mix
 

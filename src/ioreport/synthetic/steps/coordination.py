@@ -20,20 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ioreport.synthetic.core import compose
 from ioreport.synthetic.core.calendar import MS_PER_HOUR
-from ioreport.synthetic.core.compose import (
-    Draft,
-    day_weights,
-    days_after,
-    formatting,
-    originals,
-    outside_authors,
-    retweets,
-    routine_hours,
-    script_languages,
-    tails,
-    topic_sentences,
-)
 from ioreport.synthetic.core.context import Context
 from ioreport.synthetic.core.ids import SHORT_CODE_RANGE
 from ioreport.synthetic.core.preset import LOCKSTEP_KINDS, Coordination
@@ -78,7 +66,7 @@ class Planner:
         self.decoys = open_ & ctx.in_cohorts(accounts.cohort, spec.decoys_from)
         self.next_group = tweets.next_label("group")
         self.next_event = tweets.next_label("event")
-        self.weights = day_weights(ctx)
+        self.weights = compose.day_weights(ctx)
 
     def draw(self, pool: np.ndarray, size: int) -> np.ndarray | None:
         """`size` accounts of the pool, no longer in any pool afterwards; None if it has too few."""
@@ -99,12 +87,12 @@ class Planner:
     def event_days(self, after: np.ndarray) -> np.ndarray:
         """A day for each event later than `after` (when its last account began), by the routine's day
         weights."""
-        return days_after(self.weights, after, self.rng)
+        return compose.days_after(self.weights, after, self.rng)
 
     def burst_starts(self, days: np.ndarray) -> np.ndarray:
         """A moment in a busy hour of each day, early enough in it for a burst to fit."""
         ctx, rng = self.ctx, self.rng
-        hour = routine_hours(ctx, len(days), rng)
+        hour = compose.routine_hours(ctx, len(days), rng)
         midnight = ctx.calendar.midnight_utc_ms(ctx.frame_zone, days)
         return midnight + hour * MS_PER_HOUR + rng.integers(0, MS_PER_HOUR - self.burst_ms, len(days))
 
@@ -126,7 +114,7 @@ class Planner:
 
 
 def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generator) -> TweetBlock:
-    draft = Draft(tweets)
+    draft = compose.Draft(tweets)
     if ctx.preset.coordination is None:
         return draft.finish(rng)
     plan = Planner(ctx, accounts, tweets, rng)
@@ -233,7 +221,7 @@ def _spread(plan: Planner, kind: str) -> Events | None:
     return Events.join(parts) if parts else None
 
 
-def _write(plan: Planner, kind: str, events: Events, origin: Origin, draft: Draft) -> None:
+def _write(plan: Planner, kind: str, events: Events, origin: Origin, draft: compose.Draft) -> None:
     """The events' tweets: retweets of one post, one text, one text with other endings, or shared hashtags."""
     ctx, accounts, rng = plan.ctx, plan.accounts, plan.rng
     n_events, n = len(events.topic), len(events.account)
@@ -244,12 +232,12 @@ def _write(plan: Planner, kind: str, events: Events, origin: Origin, draft: Draf
         "group": events.group[events.event],
         "event": event_label[events.event],
         "client": accounts.client[events.account],  # the members' own apps
-        **formatting(ctx, n, rng),
+        **compose.formatting(ctx, n, rng),
     }
     if kind == "co_retweet":
         _co_retweet(plan, events, labels, event_label, draft)
         return
-    first, second = topic_sentences(ctx, events.topic, events.script, rng)
+    first, second = compose.topic_sentences(ctx, events.topic, events.script, rng)
     joiner = np.array([JOINERS.index(s.joiner) for s in ctx.preset.scripts.values()], dtype=np.int8)
     columns = {
         "account": events.account,
@@ -257,12 +245,12 @@ def _write(plan: Planner, kind: str, events: Events, origin: Origin, draft: Draf
         "sentence_1": first[events.event],
         "sentence_2": second[events.event],
         "joiner": joiner[events.script][events.event],
-        "language": script_languages(ctx, events.script)[events.event],
+        "language": compose.script_languages(ctx, events.script)[events.event],
         **labels,
     }
     if kind == "co_tweet":
         hashtags = _event_hashtags(ctx, events.topic, rng.integers(*COPIED_HASHTAGS, n_events), rng)
-        columns["tail"] = tails(ctx, n_events, rng)[events.event]
+        columns["tail"] = compose.tails(ctx, n_events, rng)[events.event]
         columns["url"] = rng.integers(*SHORT_CODE_RANGE, n_events)[events.event]
         columns["url_domain"] = rng.integers(0, len(ctx.vocabulary.url_domains), n_events)[events.event]
     elif kind == "near_duplicate":
@@ -270,42 +258,40 @@ def _write(plan: Planner, kind: str, events: Events, origin: Origin, draft: Draf
         columns["tail"] = _own_endings(ctx, events, rng)
     else:
         hashtags = _event_hashtags(ctx, events.topic, np.full(n_events, plan.spec.event_hashtags), rng)
-        own_first, own_second = topic_sentences(ctx, columns["topic"], events.script[events.event], rng)
-        columns.update(sentence_1=own_first, sentence_2=own_second, tail=tails(ctx, n, rng))
+        own_first, own_second = compose.topic_sentences(
+            ctx, columns["topic"], events.script[events.event], rng
+        )
+        columns.update(sentence_1=own_first, sentence_2=own_second, tail=compose.tails(ctx, n, rng))
     draft.add(columns, hashtags[events.event], events.utc_ms)
 
 
-def _co_retweet(plan: Planner, events: Events, labels: dict, event_label: np.ndarray, draft: Draft) -> None:
+def _co_retweet(
+    plan: Planner, events: Events, labels: dict, event_label: np.ndarray, draft: compose.Draft
+) -> None:
     """A post, by the member left out or by an outside account, and the others retweeting it."""
     ctx, accounts, spec, rng = plan.ctx, plan.accounts, plan.spec, plan.rng
     n_events = len(events.topic)
     author = np.where(
         events.poster >= 0, events.poster, events.account[np.searchsorted(events.event, np.arange(n_events))]
     )
-    post, post_hashtags = originals(ctx, accounts, author, events.topic, rng, script=events.script)
     posted_at = events.start_ms - (rng.uniform(*spec.source_lead_seconds, n_events) * 1000).astype(np.int64)
-    own = np.flatnonzero(events.poster >= 0)
-    row_of_post = np.full(n_events, -1)
-    post_labels = {
-        "origin": labels["origin"],
-        "lockstep": labels["lockstep"],
-        "group": events.group[own],
-        "event": event_label[own],
-    }
-    first = draft.add(
-        {**{k: v[own] for k, v in post.items()}, **post_labels}, post_hashtags[own], posted_at[own]
+    posts = draft.post(
+        ctx,
+        accounts,
+        compose.originals(ctx, accounts, author, events.topic, rng, script=events.script),
+        posted_at,
+        np.flatnonzero(events.poster >= 0),
+        {
+            "origin": labels["origin"],
+            "lockstep": labels["lockstep"],
+            "group": events.group,
+            "event": event_label,
+        },
+        rng,
     )
-    row_of_post[own] = first + np.arange(len(own))
-    outside = np.flatnonzero(events.poster < 0)
-    outside_author, outside_id = np.full(n_events, -1, dtype=np.int32), np.zeros(n_events, dtype=np.int64)
-    outside_author[outside] = outside_authors(ctx, accounts, len(outside), rng)
-    outside_id[outside] = draft.outside_tweets(posted_at[outside], rng)
-    source = {k: v[events.event] for k, v in post.items()}
-    columns, hashtags = retweets(ctx, accounts, events.account, source, post_hashtags[events.event], rng)
-    columns.update(
-        labels, target_account=outside_author[events.event], target_tweetid=outside_id[events.event]
-    )
-    draft.add(columns, hashtags, events.utc_ms, target_row=row_of_post[events.event])
+    columns, hashtags, target_row = posts.retweeted(ctx, accounts, events.account, events.event, rng)
+    columns.update(labels)
+    draft.add(columns, hashtags, events.utc_ms, target_row=target_row)
 
 
 def _distinct(ctx: Context, topic: int) -> np.ndarray:

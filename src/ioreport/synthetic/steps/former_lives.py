@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ioreport.synthetic.core.compose import Draft, formatting, pick, routine_hours, utc_times
+from ioreport.synthetic.core import compose
 from ioreport.synthetic.core.context import Context
 from ioreport.synthetic.core.preset import Repurposing
 from ioreport.synthetic.core.rows import Accounts, Origin, Role, TweetBlock, Tweets
@@ -51,7 +51,7 @@ class Lines:
 
 def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generator) -> TweetBlock:
     spec = ctx.preset.repurposing
-    draft = Draft(tweets)
+    draft = compose.Draft(tweets)
     if spec is None:
         return draft.finish(rng)
     role = accounts.role
@@ -83,7 +83,7 @@ def _former_lives(
     campaign_client = ctx.vocabulary.client(spec.campaign_client)
     former_clients = np.array([ctx.vocabulary.client(name) for name in spec.former_clients])
     client = np.where(
-        has["client_switch"], former_clients[pick(rng, spec.former_clients, n)], campaign_client
+        has["client_switch"], former_clients[compose.pick(rng, spec.former_clients, n)], campaign_client
     )
     owner, day = _spread(rng.integers(*FORMER_TWEETS, n), start, end, rng, end_on_last=True)
     former = Lines(bought[owner], day, language[owner], client[owner], Origin.FORMER_LIFE, "spam")
@@ -147,7 +147,7 @@ def _bilingual(
 
 
 def _names(weights: dict[str, float], size: int, rng: np.random.Generator) -> np.ndarray:
-    return np.array(list(weights))[pick(rng, weights, size)]
+    return np.array(list(weights))[compose.pick(rng, weights, size)]
 
 
 def _own_languages(ctx: Context, accounts: Accounts, chosen: np.ndarray) -> np.ndarray:
@@ -170,7 +170,9 @@ def _spread(
     return owner, day
 
 
-def _write(ctx: Context, accounts: Accounts, lines: Lines, draft: Draft, rng: np.random.Generator) -> None:
+def _write(
+    ctx: Context, accounts: Accounts, lines: Lines, draft: compose.Draft, rng: np.random.Generator
+) -> None:
     """The lines as rows, each text drawn from its language's pool."""
     words = ctx.vocabulary
     sentence = np.zeros(len(lines.account), dtype=np.int32)
@@ -178,7 +180,7 @@ def _write(ctx: Context, accounts: Accounts, lines: Lines, draft: Draft, rng: np
         rows = np.flatnonzero(lines.language == code)
         key = (lines.pool, code) if (lines.pool, code) in words.pools else (lines.pool,)
         sentence[rows] = words.pools[key].draw(len(rows), rng)
-    hours = routine_hours(ctx, len(lines.account), rng)
+    hours = compose.routine_hours(ctx, len(lines.account), rng)
     draft.add(
         {
             "account": lines.account,
@@ -187,8 +189,8 @@ def _write(ctx: Context, accounts: Accounts, lines: Lines, draft: Draft, rng: np
             "client": lines.client,
             "origin": lines.origin,
             "topic": ctx.topic_index(ctx.preset.content.untagged_topic),
-            **formatting(ctx, len(lines.account), rng),
+            **compose.formatting(ctx, len(lines.account), rng),
         },
         None,
-        utc_times(ctx, accounts.zone[lines.account], lines.day, hours, rng),
+        compose.utc_times(ctx, accounts.zone[lines.account], lines.day, hours, rng),
     )

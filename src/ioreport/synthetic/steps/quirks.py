@@ -8,14 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ioreport.synthetic.core.compose import (
-    Draft,
-    day_weights,
-    days_after,
-    originals,
-    routine_hours,
-    utc_times,
-)
+from ioreport.synthetic.core import compose
 from ioreport.synthetic.core.context import Context
 from ioreport.synthetic.core.rows import JOINERS, Accounts, Origin, TweetBlock, Tweets
 
@@ -25,7 +18,7 @@ COORDINATE_DECIMALS = 4
 
 def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generator) -> TweetBlock:
     spec = ctx.preset.quirks
-    draft = Draft(tweets)
+    draft = compose.Draft(tweets)
     hashed = accounts.hashed
     local = (
         hashed
@@ -38,8 +31,10 @@ def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generat
         (Origin.HOSTILE, 1, hashed),
     ):
         account = rng.choice(np.flatnonzero(authors), n)
-        day = days_after(day_weights(ctx), accounts.first_tweet_day[account].astype(np.int64) - 1, rng)
-        columns, hashtags = originals(ctx, accounts, account, _tagged_topics(ctx, n, rng), rng)
+        day = compose.days_after(
+            compose.day_weights(ctx), accounts.first_tweet_day[account].astype(np.int64) - 1, rng
+        )
+        columns, hashtags = compose.originals(ctx, accounts, account, compose.tagged_topics(ctx, n, rng), rng)
         columns["origin"] = origin
         if origin == Origin.GEOTAGGED:
             place = np.array(spec.geotag_center) + rng.uniform(
@@ -52,12 +47,8 @@ def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generat
             columns["sentence_2"] = np.full(n, ctx.vocabulary.pools["hostile",].start)
             columns["joiner"] = np.full(n, JOINERS.index(" "))
         draft.add(
-            columns, hashtags, utc_times(ctx, accounts.zone[account], day, routine_hours(ctx, n, rng), rng)
+            columns,
+            hashtags,
+            compose.utc_times(ctx, accounts.zone[account], day, compose.routine_hours(ctx, n, rng), rng),
         )
     return draft.finish(rng)
-
-
-def _tagged_topics(ctx: Context, n: int, rng: np.random.Generator) -> np.ndarray:
-    content = ctx.preset.content
-    tagged = [k for k, name in enumerate(content.topics) if name != content.untagged_topic]
-    return np.array(tagged, dtype=np.int8)[rng.integers(0, len(tagged), n)]

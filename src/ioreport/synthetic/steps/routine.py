@@ -12,19 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from ioreport.errors import InputError
-from ioreport.synthetic.core.compose import (
-    Draft,
-    Tweeters,
-    day_weights,
-    originals,
-    outside_authors,
-    pick,
-    retweets,
-    routine_hours,
-    utc_times,
-)
+from ioreport.synthetic.core import compose
 from ioreport.synthetic.core.context import Context
-from ioreport.synthetic.core.rows import Accounts, Kind, TweetBlock, Tweets
+from ioreport.synthetic.core.rows import REPEATED_COLUMNS, Accounts, Kind, TweetBlock, Tweets
 
 OUTSIDE_LAG_MS = (60_000, 2 * 86_400_000)  # an outside tweet precedes what points at it by this much
 
@@ -36,42 +26,58 @@ def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generat
         raise InputError(
             f"scale {ctx.scale:g} is too small for the {ctx.preset.name} network's planted tweets"
         )
-    account, day = _senders(ctx, accounts, n, rng)
-    utc_ms = utc_times(ctx, accounts.zone[account], day, routine_hours(ctx, n, rng), rng)
-    order = np.argsort(utc_ms, kind="stable")  # time order: what a tweet points at comes before it
-    account, day, utc_ms = account[order], day[order], utc_ms[order]
-    topic = _topics(ctx, day, rng)
+    account, utc_ms, topic = _when_and_on_what(ctx, accounts, n, rng)
     shares = (spec.retweet_share, spec.reply_share, spec.quote_share)
-    kind = pick(rng, np.array([1 - sum(shares), *shares]), n).astype(np.int8)
+    kind = compose.pick(rng, np.array([1 - sum(shares), *shares]), n).astype(np.int8)
     target = _archive_targets(ctx, account, kind, topic, rng)
-    columns, hashtags = originals(ctx, accounts, account, topic, rng)
+    columns, hashtags = _words(ctx, accounts, account, topic, kind, target, rng)
+    draft = compose.Draft(tweets)
+    outside = np.flatnonzero((kind != Kind.ORIGINAL) & (target < 0))
+    columns["target_account"] = np.full(n, -1, dtype=np.int32)
+    columns["target_account"][outside] = compose.outside_authors(ctx, accounts, len(outside), rng)
+    columns["target_tweetid"] = np.zeros(n, dtype=np.int64)
+    lag = rng.integers(*OUTSIDE_LAG_MS, len(outside))
+    columns["target_tweetid"][outside] = draft.outside_tweets(utc_ms[outside] - lag, rng)
+    draft.add(columns, hashtags, utc_ms, target_row=target)
+    return draft.finish(rng)
+
+
+def _when_and_on_what(
+    ctx: Context, accounts: Accounts, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each tweet's account, UTC time and topic, in time order (what a tweet points at comes before it)."""
+    account, day = _senders(ctx, accounts, n, rng)
+    utc_ms = compose.utc_times(ctx, accounts.zone[account], day, compose.routine_hours(ctx, n, rng), rng)
+    order = np.argsort(utc_ms, kind="stable")
+    return account[order], utc_ms[order], _topics(ctx, day[order], rng)
+
+
+def _words(
+    ctx: Context,
+    accounts: Accounts,
+    account: np.ndarray,
+    topic: np.ndarray,
+    kind: np.ndarray,
+    target: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Columns and hashtags of the tweets: each its own text, except that a retweet of an archive tweet
+    repeats the tweet's."""
+    columns, hashtags = compose.originals(ctx, accounts, account, topic, rng)
     columns["kind"] = kind
-    columns["blank_retweet_userid"] = (kind == Kind.RETWEET) & (
-        rng.random(n) < spec.blank_retweet_userid_share
+    retweet = kind == Kind.RETWEET
+    columns["blank_retweet_userid"] = retweet & (
+        rng.random(len(kind)) < ctx.preset.routine.blank_retweet_userid_share
     )
-    passed_on = np.flatnonzero((kind == Kind.RETWEET) & (target >= 0))
-    source = {name: values[target[passed_on]] for name, values in columns.items()}
-    repeated, repeated_hashtags = retweets(
+    passed_on = np.flatnonzero(retweet & (target >= 0))
+    source = {name: columns[name][target[passed_on]] for name in REPEATED_COLUMNS}
+    repeated, repeated_hashtags = compose.retweets(
         ctx, accounts, account[passed_on], source, hashtags[target[passed_on]], rng
     )
     for name, values in repeated.items():
         columns[name][passed_on] = values
     hashtags[passed_on] = repeated_hashtags
-    draft = Draft(tweets)
-    outside = np.flatnonzero((kind != Kind.ORIGINAL) & (target < 0))
-    columns["target_account"] = np.full(n, -1, dtype=np.int32)
-    columns["target_account"][outside] = outside_authors(ctx, accounts, len(outside), rng)
-    columns["target_tweetid"] = np.zeros(n, dtype=np.int64)
-    columns["target_tweetid"][outside] = draft.outside_tweets(
-        utc_ms[outside] - _outside_lag(len(outside), rng), rng
-    )
-    draft.add(columns, hashtags, utc_ms, target_row=target)
-    return draft.finish(rng)
-
-
-def _outside_lag(n: int, rng: np.random.Generator) -> np.ndarray:
-    """How long before a tweet the outside tweet it points at was sent."""
-    return rng.integers(*OUTSIDE_LAG_MS, n)
+    return columns, hashtags
 
 
 def _senders(
@@ -82,9 +88,9 @@ def _senders(
     first = (
         np.arange(len(accounts)) if ctx.preset.routine.every_account_tweets else np.zeros(0, dtype=np.int64)
     )
-    tweeters = Tweeters(accounts, np.ones(len(accounts), dtype=bool))
-    weights = day_weights(ctx) * (tweeters.active_on(np.arange(len(ctx.calendar))) > 0)
-    days = pick(rng, weights, n - len(first))
+    tweeters = compose.Tweeters(accounts, np.ones(len(accounts), dtype=bool))
+    weights = compose.day_weights(ctx) * (tweeters.active_on(np.arange(len(ctx.calendar))) > 0)
+    days = compose.pick(rng, weights, n - len(first))
     return (
         np.concatenate([first, tweeters.draw(days, rng)]).astype(np.int32),
         np.concatenate([accounts.first_tweet_day[first], days]).astype(np.int64),
@@ -96,8 +102,12 @@ def _topics(ctx: Context, day: np.ndarray, rng: np.random.Generator) -> np.ndarr
     mix = np.stack(
         [ctx.calendar.curve(spec.intensity) for spec in ctx.preset.content.topics.values()], axis=1
     )
-    cumulative = np.cumsum(mix / mix.sum(axis=1, keepdims=True), axis=1)[day]
-    return (rng.random(len(day))[:, None] >= cumulative[:, :-1]).sum(axis=1).astype(np.int8)
+    cumulative = np.cumsum(mix / mix.sum(axis=1, keepdims=True), axis=1)
+    u = rng.random(len(day))
+    topic = np.zeros(len(day), dtype=np.int8)
+    for k in range(mix.shape[1] - 1):  # one topic at a time: a (tweets, topics) table is large
+        topic += u >= cumulative[day, k]
+    return topic
 
 
 def _archive_targets(

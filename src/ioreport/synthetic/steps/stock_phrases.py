@@ -8,21 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ioreport.synthetic.core.compose import (
-    Draft,
-    Tweeters,
-    day_weights,
-    formatting,
-    pick,
-    tweet_clients,
-    utc_times,
-)
+from ioreport.synthetic.core import compose
 from ioreport.synthetic.core.context import Context
 from ioreport.synthetic.core.rows import Accounts, Origin, TweetBlock, Tweets
 
 
 def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generator) -> TweetBlock:
-    draft = Draft(tweets)
+    draft = compose.Draft(tweets)
     calendar, words = ctx.calendar, ctx.vocabulary
     month_day = np.array([str(day)[5:] for day in calendar.days])
     script_language = np.array([spec.language for spec in ctx.preset.scripts.values()])
@@ -30,26 +22,26 @@ def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generat
         writes = (script_language[accounts.script] == phrase.language) | (
             (script_language[accounts.script_2] == phrase.language) & (accounts.script_mix > 0)
         )
-        tweeters = Tweeters(
+        tweeters = compose.Tweeters(
             accounts, writes if phrase.language in script_language else np.ones(len(accounts), bool)
         )
-        weights = day_weights(ctx) * (tweeters.active_on(np.arange(len(calendar))) > 0)
+        weights = compose.day_weights(ctx) * (tweeters.active_on(np.arange(len(calendar))) > 0)
         if phrase.day:
             weights = weights * (month_day == phrase.day)
         n = ctx.count(phrase.uses)
         if not n or not weights.any():
             continue
-        day = pick(rng, weights, n)
+        day = compose.pick(rng, weights, n)
         account = tweeters.draw(day, rng)
         hour = rng.integers(*phrase.local_hours, n)
         columns = {
             "account": account,
             "sentence_1": np.full(n, words.pools["stock", str(k)].start),
             "language": np.full(n, words.language(phrase.language)),
-            "client": tweet_clients(accounts, account, rng),
+            "client": compose.tweet_clients(accounts, account, rng),
             "origin": Origin.STOCK_PHRASE,
             "topic": ctx.topic_index(ctx.preset.content.untagged_topic),
-            **formatting(ctx, n, rng),
+            **compose.formatting(ctx, n, rng),
         }
-        draft.add(columns, None, utc_times(ctx, accounts.zone[account], day, hour, rng))
+        draft.add(columns, None, compose.utc_times(ctx, accounts.zone[account], day, hour, rng))
     return draft.finish(rng)

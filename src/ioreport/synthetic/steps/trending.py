@@ -8,16 +8,8 @@ import datetime as dt
 
 import numpy as np
 
+from ioreport.synthetic.core import compose
 from ioreport.synthetic.core.calendar import MS_PER_HOUR
-from ioreport.synthetic.core.compose import (
-    Draft,
-    Tweeters,
-    formatting,
-    pick,
-    popular_hashtags,
-    tweet_clients,
-    tweet_scripts,
-)
 from ioreport.synthetic.core.context import Context
 from ioreport.synthetic.core.rows import HASHTAG_SLOTS, Accounts, Origin, TweetBlock, Tweets
 
@@ -26,9 +18,9 @@ HASHTAG_COUNTS = (0.5, 0.3, 0.2)  # weights of one, two and three of the event's
 
 
 def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generator) -> TweetBlock:
-    draft = Draft(tweets)
+    draft = compose.Draft(tweets)
     words, scripts = ctx.vocabulary, list(ctx.preset.scripts)
-    everyone = Tweeters(accounts, np.ones(len(accounts), dtype=bool))
+    everyone = compose.Tweeters(accounts, np.ones(len(accounts), dtype=bool))
     first_event = tweets.next_label("event")
     for k, (name, event) in enumerate(ctx.preset.trending.items()):
         n = ctx.count(event.tweets)
@@ -38,7 +30,7 @@ def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generat
         if not n or (everyone.active_on(day) == 0).any():
             continue
         account = everyone.draw(day, rng)
-        script = tweet_scripts(accounts, account, rng)
+        script = compose.tweet_scripts(accounts, account, rng)
         written_in = np.array([scripts.index(s) if s in event.texts else -1 for s in scripts])[script]
         fallback = scripts.index(next(iter(event.texts)))
         written_in[written_in < 0] = fallback
@@ -46,8 +38,8 @@ def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generat
         for s in np.unique(written_in).tolist():
             rows = np.flatnonzero(written_in == s)
             sentence[rows] = words.pools["trending", name, scripts[s]].draw(len(rows), rng)
-        hashtags = popular_hashtags(words.event_hashtags[name], n, rng)
-        how_many = 1 + pick(rng, np.array(HASHTAG_COUNTS), n)
+        hashtags = compose.popular_hashtags(words.event_hashtags[name], n, rng)
+        how_many = 1 + compose.pick(rng, np.array(HASHTAG_COUNTS), n)
         hashtags[np.arange(HASHTAG_SLOTS)[None, :] >= how_many[:, None]] = -1
         languages = np.array(
             [words.language(spec.language) for spec in ctx.preset.scripts.values()], dtype=np.int8
@@ -56,11 +48,11 @@ def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generat
             "account": account,
             "sentence_1": sentence,
             "language": languages[written_in],
-            "client": tweet_clients(accounts, account, rng),
+            "client": compose.tweet_clients(accounts, account, rng),
             "origin": Origin.TRENDING,
             "event": first_event + k,
             "topic": ctx.topic_index(event.topic or ctx.preset.content.untagged_topic),
-            **formatting(ctx, n, rng),
+            **compose.formatting(ctx, n, rng),
         }
         draft.add(columns, hashtags, utc_ms)
     return draft.finish(rng)

@@ -10,17 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ioreport.synthetic.core.compose import (
-    Draft,
-    Tweeters,
-    day_weights,
-    originals,
-    outside_authors,
-    pick,
-    retweets,
-    routine_hours,
-    utc_times,
-)
+from ioreport.synthetic.core import compose
 from ioreport.synthetic.core.context import Context
 from ioreport.synthetic.core.preset import HASHING_FOLLOWER_LIMIT
 from ioreport.synthetic.core.rows import Accounts, Origin, TweetBlock, Tweets
@@ -31,60 +21,36 @@ COINCIDENCE_GAP_SECONDS = (1, 20)  # between the two retweets of a coincidence, 
 
 def add(ctx: Context, accounts: Accounts, tweets: Tweets, rng: np.random.Generator) -> TweetBlock:
     spec = ctx.preset.viral
-    draft = Draft(tweets)
+    draft = compose.Draft(tweets)
     if spec is None:
         return draft.finish(rng)
     n = max(spec.min_bursts, ctx.count(spec.bursts))
-    everyone = Tweeters(accounts, np.ones(len(accounts), dtype=bool))
-    day = pick(rng, day_weights(ctx) * (everyone.active_on(np.arange(len(ctx.calendar))) > 0), n)
+    everyone = compose.Tweeters(accounts, np.ones(len(accounts), dtype=bool))
+    day = compose.pick(
+        rng, compose.day_weights(ctx) * (everyone.active_on(np.arange(len(ctx.calendar))) > 0), n
+    )
     audience = everyone.draw(day, rng)  # whose clock the post keeps
-    posted_at = utc_times(ctx, accounts.zone[audience], day, routine_hours(ctx, n, rng), rng)
-    famous = Tweeters(accounts, accounts.followers >= HASHING_FOLLOWER_LIMIT)
+    posted_at = compose.utc_times(ctx, accounts.zone[audience], day, compose.routine_hours(ctx, n, rng), rng)
+    famous = compose.Tweeters(accounts, accounts.followers >= HASHING_FOLLOWER_LIMIT)
     by_archive = np.flatnonzero((rng.random(n) < spec.archive_source_share) & (famous.active_on(day) > 0))
     author = audience.copy()
     author[by_archive] = famous.draw(day[by_archive], rng)
-    post, post_hashtags = originals(ctx, accounts, author, _tagged_topics(ctx, n, rng), rng)
     first_event = tweets.next_label("event")
     event = np.arange(first_event, first_event + n, dtype=np.int32)
-    first = draft.add(
-        {
-            **{name: values[by_archive] for name, values in post.items()},
-            "origin": Origin.VIRAL_SOURCE,
-            "event": event[by_archive],
-        },
-        post_hashtags[by_archive],
-        posted_at[by_archive],
-    )
-    row_of_post = np.full(n, -1)
-    row_of_post[by_archive] = first + np.arange(len(by_archive))
-    outside = np.setdiff1d(np.arange(n), by_archive)
-    outside_author, outside_id = np.full(n, -1, dtype=np.int32), np.zeros(n, dtype=np.int64)
-    outside_author[outside] = outside_authors(ctx, accounts, len(outside), rng)
-    outside_id[outside] = draft.outside_tweets(posted_at[outside], rng)
-    burst, account, delay_ms, group = _retweeters(ctx, everyone, day, author, rng, tweets.next_label("group"))
-    columns, hashtags = retweets(
+    posts = draft.post(
         ctx,
         accounts,
-        account,
-        {name: values[burst] for name, values in post.items()},
-        post_hashtags[burst],
+        compose.originals(ctx, accounts, author, compose.tagged_topics(ctx, n, rng), rng),
+        posted_at,
+        by_archive,
+        {"origin": Origin.VIRAL_SOURCE, "event": event},
         rng,
     )
-    columns.update(
-        origin=Origin.VIRAL_RETWEET,
-        event=event[burst],
-        group=group,
-        target_account=outside_author[burst],
-        target_tweetid=outside_id[burst],
-    )
-    draft.add(columns, hashtags, posted_at[burst] + delay_ms, target_row=row_of_post[burst])
+    burst, account, delay_ms, group = _retweeters(ctx, everyone, day, author, rng, tweets.next_label("group"))
+    columns, hashtags, target_row = posts.retweeted(ctx, accounts, account, burst, rng)
+    columns.update(origin=Origin.VIRAL_RETWEET, event=event[burst], group=group)
+    draft.add(columns, hashtags, posted_at[burst] + delay_ms, target_row=target_row)
     return draft.finish(rng)
-
-
-def _tagged_topics(ctx: Context, n: int, rng: np.random.Generator) -> np.ndarray:
-    content = ctx.preset.content
-    tagged = [k for k, name in enumerate(content.topics) if name != content.untagged_topic]
-    return np.array(tagged, dtype=np.int8)[rng.integers(0, len(tagged), n)]
 
 
 def _delays(n: int, rng: np.random.Generator, median_seconds: float, sigma: float) -> np.ndarray:
@@ -94,7 +60,7 @@ def _delays(n: int, rng: np.random.Generator, median_seconds: float, sigma: floa
 
 def _retweeters(
     ctx: Context,
-    everyone: Tweeters,
+    everyone: compose.Tweeters,
     day: np.ndarray,
     author: np.ndarray,
     rng: np.random.Generator,
