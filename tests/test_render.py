@@ -17,11 +17,13 @@ import pytest
 import yaml
 
 from ioreport.config.paths import REPORTS_DIR
+from ioreport.publish.format import escape_markdown
 from ioreport.publish.render import RENDERER_ENV, RenderError, render_report, render_with_pandoc
 
 NBSP = "\u00a0"  # between "Figure" and its number, as Quarto writes it
 HOSTILE_HTML = "<img src=x onerror=alert(1)>"
 HOSTILE_MARKDOWN = "[click](javascript:alert(1)) *bold* | cell"
+DATASET_VALUES = {"name": HOSTILE_HTML, "accounts": "1,234", "note": HOSTILE_MARKDOWN}
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
     '<defs><clipPath id="clip1"><rect width="120" height="40"/></clipPath></defs>'
@@ -53,7 +55,7 @@ Generated data, not the archive.
 # Findings
 
 The dataset {{< var dataset.name >}} holds **{{< var dataset.accounts >}}** accounts: see @fig-demo,
-[see @tbl-demo] and figure -@fig-failed. Note: {{< var dataset.note >}}
+[see @tbl-demo] and figure -@fig-failed. Note: {{< var dataset.note >}} {{< var prose.emphasis >}}
 
 ::: {.callout-note}
 ## How to read the charts
@@ -146,7 +148,11 @@ def make_stage(root: Path, report: str = REPORT) -> Path:
     (stage / "notebooks").mkdir(parents=True)
     nbformat.write(demo_notebook(), stage / "notebooks" / "demo.ipynb")
     (stage / "index.qmd").write_text(report, encoding="utf-8")
-    variables = {"dataset": {"name": HOSTILE_HTML, "accounts": "1,234", "note": HOSTILE_MARKDOWN}}
+    # As staging writes them: values escaped into Markdown that reads as the text, prose with its emphasis.
+    variables = {
+        "dataset": {key: escape_markdown(value) for key, value in DATASET_VALUES.items()},
+        "prose": {"emphasis": "The claim **holds**."},
+    }
     (stage / "_variables.yml").write_text(yaml.safe_dump(variables, allow_unicode=True), encoding="utf-8")
     shutil.copy(REPORTS_DIR / "styles.css", stage / "styles.css")
     (stage / "fonts.css").write_text(FONTS_CSS, encoding="utf-8")
@@ -380,7 +386,9 @@ def test_variables_render_as_escaped_text(brief):
     paragraph = next(p for p in brief.page.find_all("p") if "holds" in p.text)
     assert HOSTILE_HTML in words(paragraph.text)
     assert HOSTILE_MARKDOWN in words(paragraph.text)
-    assert paragraph.one("strong").text == "1,234"
+    assert [strong.text for strong in paragraph.find_all("strong")] == ["1,234", "holds"], (
+        "variables are Markdown, as in Quarto: the escaped values read as text, the prose keeps its emphasis"
+    )
     assert "&lt;img src=x onerror=alert(1)&gt;" in brief.html
     row = brief.page.find_all("table")[-1].find_all("tr")[-1]
     assert [td.text for td in row.find_all("td")] == ["Note", HOSTILE_MARKDOWN], (

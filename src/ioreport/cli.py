@@ -17,6 +17,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console(stderr=True, highlight=False)
 
 
+def _say(message: str) -> None:
+    console.print(message, markup=False)
+
+
 def _fail(message: str, code: int = 2) -> None:
     console.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
     raise typer.Exit(code)
@@ -24,7 +28,9 @@ def _fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def run(
-    params: Annotated[Path, typer.Argument(help="Run parameters (YAML).")] = DEFAULT_PARAMS,
+    params: Annotated[
+        Path, typer.Argument(help="Run parameters (YAML), or a folder of downloaded archive files.")
+    ] = DEFAULT_PARAMS,
     out: Annotated[Path, typer.Option(help="Run directory to write.")] = DEFAULT_RUN_DIR,
     force: Annotated[bool, typer.Option(help="Re-execute every notebook, even reusable ones.")] = False,
     pdf: Annotated[bool, typer.Option(help="Also print the report to report.pdf (needs Chromium).")] = False,
@@ -36,9 +42,7 @@ def run(
     from ioreport.pipeline.runner import run as run_pipeline
 
     try:
-        result = run_pipeline(
-            params, out, progress=lambda msg: console.print(msg, markup=False), force=force, print_pdf=pdf
-        )
+        result = run_pipeline(params, out, progress=_say, force=force, print_pdf=pdf)
     except InputError as exc:
         _fail(str(exc))
     for status in result.failed:
@@ -67,13 +71,16 @@ def generate(
 
 
 @app.command()
-def ingest(params: Annotated[Path, typer.Argument(help="Run parameters (YAML).")] = DEFAULT_PARAMS) -> None:
+def ingest(
+    params: Annotated[
+        Path, typer.Argument(help="Run parameters (YAML), or a folder of downloaded archive files.")
+    ] = DEFAULT_PARAMS,
+) -> None:
     """Load and validate a dataset into the Parquet cache; print the row accounting."""
-    from ioreport.config.params import load_params
-    from ioreport.pipeline.data import load_data
+    from ioreport.pipeline.data import load_data, params_for
 
     try:
-        data = load_data(load_params(params), progress=lambda msg: console.print(msg, markup=False))
+        data = load_data(params_for(params, _say), progress=_say)
     except InputError as exc:
         _fail(str(exc))
     for table, counts in data.counts.items():

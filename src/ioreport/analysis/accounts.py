@@ -176,7 +176,8 @@ def batch_claim(users: pl.LazyFrame) -> Claim:
     per_day = creation_per_day(users)
     dated = int(per_day["accounts"].sum()) if per_day.height else 0
     if dated < MIN_DATED_ACCOUNTS:
-        return undecided(rule, f"{dated} accounts have a creation date", dated_accounts=dated)
+        reason = f"only {dated} accounts have a creation date; the rule needs {MIN_DATED_ACCOUNTS}"
+        return undecided(rule, reason, dated_accounts=dated)
     rates = creation_base_rates(per_day)
     tested = rates.filter(pl.col("accounts") > 0).height
     threshold = BATCH_SIGNIFICANCE / tested

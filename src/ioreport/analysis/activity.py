@@ -355,7 +355,7 @@ def office_hours_claim(tweets: pl.LazyFrame, found: ActivityFindings) -> Claim:
     week = utc_week(tweets)
     n = int(week.sum())
     if n < MIN_RHYTHM_TWEETS:
-        return undecided(rule, f"{n} tweets", tweets=n)
+        return undecided(rule, f"only {n} tweets; the rule needs {MIN_RHYTHM_TWEETS}", tweets=n)
     templates = _templates(_working_days())
     shuffled = _fit_scores(_weekday_shuffled_weeks(week), templates)
     shuffled_best = shuffled.reshape(len(shuffled), -1).max(axis=1)
@@ -386,7 +386,7 @@ def office_hours_claim(tweets: pl.LazyFrame, found: ActivityFindings) -> Claim:
 def holiday_claim(daily: pl.DataFrame, country: str | None) -> Claim:
     rule = CLAIM_RULES["holiday_dip"]
     if country is None:
-        return undecided(rule, "no public-holiday calendar was named (`holidays:`)")
+        return undecided(rule, "no public-holiday calendar was named (holidays in the parameters)")
     weekdays = daily.filter(pl.col("day").dt.weekday() <= 5)
     holidays = weekdays.filter(pl.col("day_type") == "holiday")["tweets"].to_numpy()
     working = weekdays.filter(pl.col("day_type") == "working day")["tweets"].to_numpy()
@@ -394,7 +394,8 @@ def holiday_claim(daily: pl.DataFrame, country: str | None) -> Claim:
     if len(holidays) < MIN_HOLIDAYS or total < MIN_RHYTHM_TWEETS or len(working) <= len(holidays):
         return undecided(
             rule,
-            f"{len(holidays)} public holidays on weekdays and {total} tweets in the active span",
+            f"{len(holidays)} public holidays on weekdays and {total} tweets in the active span; the rule "
+            f"needs {MIN_HOLIDAYS} and {MIN_RHYTHM_TWEETS}",
             holiday_weekdays=len(holidays),
             tweets=total,
         )

@@ -12,7 +12,7 @@ import polars as pl
 from ioreport.analysis.buckets import bucket_counts
 from ioreport.analysis.claims import Claim, decided, undecided
 from ioreport.analysis.findings import Findings
-from ioreport.archive.schema import ENGAGEMENT_COUNTS, TWEET_TIMESTAMP
+from ioreport.archive.schema import ENGAGEMENT_COUNTS, TWEET_TIMESTAMP, lossy_column
 
 ANOMALOUS_LIKES = 50
 ANOMALOUS_RETWEETS = 10
@@ -31,9 +31,17 @@ CLAIM_RULES = {
     ),
     "low_engagement": (
         f"The claim holds when at least {LOW_ENGAGEMENT_SHARE:.0%} of the network's own tweets (retweets "
-        "carry no engagement of their own) drew no like, retweet, reply or quote at all; it is undecided "
-        f"with fewer than {MIN_COUNTED_TWEETS} own tweets whose four counts are known."
+        "carry no engagement of their own) drew no like, retweet, reply or quote from outside the "
+        "archive: the retweets, replies and quotes that accounts of the archive gave a tweet are taken off "
+        "its counts (ids written as floating-point numbers cannot be matched, and stay counted). It is "
+        f"undecided with fewer than {MIN_COUNTED_TWEETS} own tweets whose four counts are known."
     ),
+}
+# The count each archive column answers to: a retweet, reply or quote of a tweet by an archive account.
+GIVEN_BY_THE_ARCHIVE = {
+    "retweet_count": "retweet_tweetid",
+    "reply_count": "in_reply_to_tweetid",
+    "quote_count": "quoted_tweet_tweetid",
 }
 # A blank count is unknown, not zero: a tweet has zero engagement only if all four counts say 0.
 ZERO_ENGAGEMENT = pl.all_horizontal([pl.col(c) == 0 for c in ENGAGEMENT_COUNTS]).fill_null(False)
@@ -64,18 +72,44 @@ def summarise(tweets: pl.LazyFrame) -> EngagementFindings:
     return EngagementFindings(**row, most_liked_tweetid=most_liked_tweetid(tweets))
 
 
+def given_by_the_archive(tweets: pl.LazyFrame) -> pl.LazyFrame:
+    """Per tweet id: the retweets, replies and quotes it got from tweets of the archive itself, matched on
+    exact ids only (an id the file wrote as a float is not one)."""
+    received = [
+        tweets.filter(pl.col(reference).is_not_null() & ~pl.col(lossy_column(reference)).fill_null(False))
+        .group_by(tweetid=reference)
+        .agg(pl.len().alias(f"archive_{count}"))
+        for count, reference in GIVEN_BY_THE_ARCHIVE.items()
+    ]
+    ids = tweets.select("tweetid")
+    for frame in received:
+        ids = ids.join(frame, on="tweetid", how="left")
+    return ids.with_columns(pl.col(f"archive_{count}").fill_null(0) for count in GIVEN_BY_THE_ARCHIVE)
+
+
 def claims(tweets: pl.LazyFrame) -> dict[str, Claim]:
-    """ASPI's anomalous engagement, and how little engagement there was at all."""
+    """ASPI's anomalous engagement, and how little engagement came from outside the network."""
     counted = pl.all_horizontal([pl.col(c).is_not_null() for c in ENGAGEMENT_COUNTS])
     zero_followers = (pl.col("follower_count") == 0) & counted
     anomalous = (pl.col("like_count") > ANOMALOUS_LIKES) | (pl.col("retweet_count") > ANOMALOUS_RETWEETS)
     own = ~pl.col("is_retweet").fill_null(False) & counted
+    from_outside = [pl.col("like_count")] + [
+        (pl.col(count) - pl.col(f"archive_{count}")).clip(lower_bound=0) for count in GIVEN_BY_THE_ARCHIVE
+    ]
+    lossy = pl.any_horizontal(
+        pl.col(lossy_column(ref)).fill_null(False) for ref in GIVEN_BY_THE_ARCHIVE.values()
+    )
     row = (
-        tweets.select(
+        tweets.join(given_by_the_archive(tweets), on="tweetid", how="left")
+        .select(
             zero_follower_tweets=zero_followers.sum(),
             anomalous_tweets=(zero_followers & anomalous).sum(),
             own_tweets=own.sum(),
-            own_without_engagement=(own & ZERO_ENGAGEMENT).sum(),
+            own_without_engagement=(own & pl.all_horizontal(c == 0 for c in from_outside)).sum(),
+            engaged_only_by_the_archive=(
+                own & ~ZERO_ENGAGEMENT & pl.all_horizontal(c == 0 for c in from_outside)
+            ).sum(),
+            unmatched_float_ids=lossy.sum(),
         )
         .collect()
         .row(0, named=True)
@@ -84,7 +118,8 @@ def claims(tweets: pl.LazyFrame) -> dict[str, Claim]:
     if row["zero_follower_tweets"] < MIN_ZERO_FOLLOWER_TWEETS:
         anomalous_claim = undecided(
             anomalous_rule,
-            f"{row['zero_follower_tweets']} tweets from 0-follower accounts",
+            f"only {row['zero_follower_tweets']} tweets (with counts) from 0-follower accounts; the rule "
+            f"needs {MIN_ZERO_FOLLOWER_TWEETS}",
             zero_follower_tweets=row["zero_follower_tweets"],
         )
     else:
@@ -96,7 +131,8 @@ def claims(tweets: pl.LazyFrame) -> dict[str, Claim]:
         )
     own_tweets = row["own_tweets"]
     if own_tweets < MIN_COUNTED_TWEETS:
-        low_claim = undecided(low_rule, f"{own_tweets} own tweets with counts", own_tweets=own_tweets)
+        reason = f"only {own_tweets} own tweets with counts; the rule needs {MIN_COUNTED_TWEETS}"
+        low_claim = undecided(low_rule, reason, own_tweets=own_tweets)
     else:
         share = row["own_without_engagement"] / own_tweets
         low_claim = decided(
@@ -105,6 +141,8 @@ def claims(tweets: pl.LazyFrame) -> dict[str, Claim]:
             own_tweets=own_tweets,
             own_tweets_without_engagement=row["own_without_engagement"],
             share_without_engagement=round(share, 6),
+            engaged_only_by_the_archive=row["engaged_only_by_the_archive"],
+            unmatched_float_ids=row["unmatched_float_ids"],
         )
     return {"anomalous_engagement": anomalous_claim, "low_engagement": low_claim}
 

@@ -37,6 +37,7 @@ class DatasetFindings(Findings):
     users_derived_from_tweets: bool
     first_tweet: dt.date | None  # UTC
     last_tweet: dt.date | None
+    parameters_file: str | None  # None: run on a folder of archive files, with the default parameters
 
 
 def normalise(value: Any) -> Any:

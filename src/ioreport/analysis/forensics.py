@@ -290,7 +290,8 @@ def repurposed_claim(tweets: pl.LazyFrame, signals: pl.DataFrame) -> Claim:
         .collect()
     ).item()
     if judged < MIN_JUDGED_ACCOUNTS:
-        return undecided(rule, f"{judged} accounts have enough tweets to judge", judged_accounts=judged)
+        reason = f"only {judged} accounts have enough tweets to judge; the rule needs {MIN_JUDGED_ACCOUNTS}"
+        return undecided(rule, reason, judged_accounts=judged)
     flagged = int(signals["repurposed"].sum())
     return decided(
         flagged >= max(MIN_FLAGGED_ACCOUNTS, MIN_FLAGGED_SHARE * judged),

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+from ioreport.archive import discover
 from ioreport.archive.ingest import IngestResult, ingest
 from ioreport.archive.store import read_manifest
-from ioreport.config.params import RunParams
+from ioreport.config.params import RunParams, load_params
+
+
+def params_for(path: Path, say: Callable[[str], None] | None = None) -> RunParams:
+    """A run's parameters: a parameters file, or a folder of downloaded archive files, which runs with
+    the defaults (time zone UTC, no holiday calendar, no lexicon), its files told apart by their headers."""
+    path = Path(path)
+    if not path.is_dir():
+        return load_params(path)
+    found = discover(path)
+    for message in found.messages:
+        (say or (lambda _message: None))(message)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.resolve().name).strip("_.") or "dataset"
+    return RunParams(name=name, tweets=found.tweets, users=found.users)
 
 
 def ensure_synthetic(params: RunParams) -> tuple[list[Path], Path]:

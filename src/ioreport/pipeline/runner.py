@@ -26,11 +26,11 @@ from papermill.exceptions import PapermillExecutionError
 from ioreport.analysis import overview
 from ioreport.analysis.findings import DatasetFindings
 from ioreport.archive.ingest import IngestResult
-from ioreport.config.params import RunParams, load_params
+from ioreport.config.params import RunParams
 from ioreport.config.paths import NOTEBOOKS_DIR, REPO_ROOT
 from ioreport.config.rundir import RunDir
 from ioreport.pipeline import cache, findings
-from ioreport.pipeline.data import load_data
+from ioreport.pipeline.data import load_data, params_for
 from ioreport.pipeline.sections import DATA_DIR, RUN_DIR, SECTIONS, Section
 from ioreport.publish import pdf, stage
 from ioreport.publish.stage import SectionStatus
@@ -106,7 +106,7 @@ def _prepare_run_dir(run: RunDir) -> None:
             cache.forget(run, executed.stem)
 
 
-def _dataset_findings(params: RunParams, data: IngestResult) -> DatasetFindings:
+def _dataset_findings(params: RunParams, data: IngestResult, params_path: Path) -> DatasetFindings:
     tweets = data.scan_tweets()
     span = overview.span(tweets) if tweets is not None else {}
     counts = data.counts.get("tweets")
@@ -120,6 +120,7 @@ def _dataset_findings(params: RunParams, data: IngestResult) -> DatasetFindings:
         users_derived_from_tweets=data.users_derived_from_tweets,
         first_tweet=span.get("first_tweet"),
         last_tweet=span.get("last_tweet"),
+        parameters_file=None if params_path.is_dir() else params_path.name,
     )
 
 
@@ -208,7 +209,7 @@ def _write_manifest(
     manifest = {
         "parameters": {
             "file": str(params_path),
-            "sha256": _file_sha256(params_path),
+            "sha256": None if params_path.is_dir() else _file_sha256(params_path),
             "values": json.loads(params.model_dump_json()),
         },
         "inputs": data.inputs,
@@ -233,7 +234,7 @@ def run(
     """Run every section; with `force`, re-execute even the sections whose inputs did not change;
     with `print_pdf`, also print the report to PDF."""
     params_path = Path(params_path).resolve()
-    params = load_params(params_path)
+    params = params_for(params_path, progress)
     run = RunDir(Path(run_dir).resolve())
     run.root.mkdir(parents=True, exist_ok=True)
     _prepare_run_dir(run)
@@ -262,7 +263,7 @@ def run(
         statuses.append(status)
 
     reasons = {s.notebook: s.message or s.state for s in statuses if s.state != "ok"}
-    results = findings.merge(run, _dataset_findings(params, data), reasons)
+    results = findings.merge(run, _dataset_findings(params, data, params_path), reasons)
     findings.write(run, results)
     started = time.perf_counter()
     profiles = ["synthetic"] if params.synthetic else []
@@ -271,7 +272,9 @@ def run(
         "run_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "git_commit": commit or "unknown (not a git checkout)",
         "ioreport_version": importlib.metadata.version("ioreport"),
-        "parameters_file": params_path.name,
+        "parameters_file": f"{params_path.name} (a folder of archive files, run with the default parameters)"
+        if params_path.is_dir()
+        else params_path.name,
         "reused_sections": ", ".join(s.notebook for s in statuses if s.reused) or "none",
     }
     sources = {s.name: s.source for s in SECTIONS}

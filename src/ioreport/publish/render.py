@@ -26,7 +26,6 @@ import pypandoc
 import yaml
 
 from ioreport.errors import InputError
-from ioreport.publish.format import escape_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -252,7 +251,8 @@ class ShortcodeExpander:
             value = value[part]
         if value is None or isinstance(value, (dict, list)):
             raise RenderError(f"variable {key!r} in {VARIABLES_FILE} is not a single value")
-        return escape_markdown(str(value).lower() if isinstance(value, bool) else str(value))
+        # Markdown, as Quarto reads a variable: whoever writes _variables.yml escapes what is not markup.
+        return str(value).lower() if isinstance(value, bool) else str(value)
 
     def embed(self, target: str) -> str:
         """A div holding the cell's outputs; render_filters/embeds.lua makes it a numbered figure or table."""

@@ -22,7 +22,8 @@ from fontTools import subset
 
 from ioreport.config.paths import REPORTS_DIR
 from ioreport.config.rundir import RunDir
-from ioreport.publish.format import display_tree, html_table
+from ioreport.publish import prose
+from ioreport.publish.format import MISSING, display_tree, escape_markdown, html_table
 from ioreport.publish.published import comparison_table
 from ioreport.publish.render import render_report
 from ioreport.publish.theme import FONT_FAMILY, FONT_FILE
@@ -34,11 +35,8 @@ PUBLISHED_CAPTION = (
     "Published figures beside this run's. V: read in the report; P: reported by the press, approximate."
 )
 NO_PUBLICATION = "_No published analysis is named for this dataset (`published` in the parameters)._"
-VAR_SHORTCODE = re.compile(r"\{\{<\s*var\s+([\w.-]+)\s*>\}\}")
 CELL_LABEL = re.compile(r"^#\|\s*label:\s*(\S+)", re.MULTILINE)
 DISPLAY_MIME = ("image/svg+xml", "image/png", "text/html", "text/markdown", "text/plain")
-# What prose shows for a number the run has no value for.
-PROSE_MISSING = "n/a"
 
 
 @dataclass(frozen=True)
@@ -101,14 +99,11 @@ def _stage_published(run: RunDir, results: dict, published_dataset: str | None, 
     nbformat.write(notebook, target)
 
 
-def _fill_unreported(variables: dict, report_source: str) -> None:
-    """A number from a section that was skipped or failed reads as such, not as an error."""
-    for key in VAR_SHORTCODE.findall(report_source):
-        *parents, leaf = key.split(".")
-        node = variables
-        for part in parents:
-            node = node.setdefault(part, {})
-        node.setdefault(leaf, "n/a (section not run)")
+def _escaped(values: dict) -> dict:
+    return {
+        key: _escaped(value) if isinstance(value, dict) else escape_markdown(str(value))
+        for key, value in values.items()
+    }
 
 
 def _report_text(stage: Path) -> str:
@@ -164,10 +159,12 @@ def stage(
             notebooks / f"{status.notebook}.ipynb",
         )
     _stage_published(run, results, published_dataset, notebooks / f"{PUBLISHED_SECTION}.ipynb")
-    variables = display_tree(results, PROSE_MISSING)
+    # Variables are Markdown, in Quarto as offline: every value is escaped here, once, but the prose,
+    # which escapes the dataset's text it quotes and keeps its own emphasis.
+    variables = _escaped(display_tree(results, MISSING))
+    variables["prose"] = prose.sentences(results)
     # The one block of the report that differs between identical reruns (when, from which commit).
-    variables["provenance"] = provenance
-    _fill_unreported(variables, (stage_dir / "index.qmd").read_text(encoding="utf-8"))
+    variables["provenance"] = _escaped(provenance)
     (stage_dir / "_variables.yml").write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
     )

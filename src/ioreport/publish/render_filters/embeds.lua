@@ -6,13 +6,14 @@ This filter runs after profiles.lua, so hidden content takes no number, as in Qu
 `fig-` and `tbl-` labels in document order, one sequence per prefix, and writes
 <figure id="fig-LABEL" class="ioreport-figure">…<figcaption>Figure N: caption <a class="notebook-link"
 href="notebooks/NAME.ipynb">notebook NAME</a></figcaption></figure> (a table's caption goes above).
-Then `@fig-LABEL` and `@tbl-LABEL` become links reading "Figure N" / "Table N"; `-@fig-LABEL`
+Then `@fig-LABEL`, `@tbl-LABEL` and `@sec-LABEL` (a numbered heading) become links reading "Figure N" / "Table N" / "Section N"; `-@fig-LABEL`
 reads just "N".
 ]]
 
 local KINDS = {
   fig = { name = "Figure", class = "ioreport-figure", caption_above = false },
   tbl = { name = "Table", class = "ioreport-table", caption_above = true },
+  sec = { name = "Section" },
 }
 
 -- "Figure 2" never breaks across lines: Quarto joins the words with a no-break space too.
@@ -69,6 +70,27 @@ local function embed(div)
   return blocks
 end
 
+-- Sections are numbered as pandoc's --number-sections numbers them (1, 1.1, ...), unnumbered ones skipped.
+local section_counts = {}
+
+local function section(header)
+  if header.classes:includes("unnumbered") then
+    return nil
+  end
+  section_counts[header.level] = (section_counts[header.level] or 0) + 1
+  for deeper = header.level + 1, #section_counts do
+    section_counts[deeper] = nil
+  end
+  local parts = {}
+  for level = 1, header.level do
+    parts[#parts + 1] = tostring(section_counts[level] or 0)
+  end
+  if prefix_of(header.identifier) == "sec" then
+    targets[header.identifier] = { name = "Section", number = table.concat(parts, ".") }
+  end
+  return nil
+end
+
 local function cross_reference(cite)
   local citation = cite.citations[1]
   if not KINDS[prefix_of(citation.id)] then
@@ -79,7 +101,7 @@ local function cross_reference(cite)
   end
   local target = targets[citation.id]
   if not target then
-    error("unknown cross-reference @" .. citation.id .. ": no embedded figure or table has that label", 0)
+    error("unknown cross-reference @" .. citation.id .. ": no embedded figure or table, or section, has that label", 0)
   end
   local text = citation.mode == "SuppressAuthor" and tostring(target.number)
     or target.name .. NO_BREAK_SPACE .. target.number
@@ -91,4 +113,4 @@ local function cross_reference(cite)
 end
 
 -- Two passes: every figure must be numbered before references to it are resolved.
-return { { Div = embed }, { Cite = cross_reference } }
+return { { Div = embed, Header = section }, { Cite = cross_reference } }
