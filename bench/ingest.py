@@ -77,7 +77,10 @@ def _base_dataset() -> Path:
 def _repeat(base: Path, times: int, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     shutil.copy(base / USERS_FILE, out / USERS_FILE)
-    tweets = pl.read_csv(base / TWEETS_FILE, infer_schema=False, truncate_ragged_lines=True)
+    # Blank fields stay empty strings, so that they are written quoted ("") as in the archive's files.
+    tweets = pl.read_csv(
+        base / TWEETS_FILE, infer_schema=False, truncate_ragged_lines=True, empty_string_is_null=False
+    )
     numeric = pl.col("tweetid").str.contains(r"^\d+$")
     with (out / TWEETS_FILE).open("wb") as handle:
         for copy in range(times):
@@ -121,7 +124,8 @@ def machine() -> str:
         platform.processor(),
     )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores ({model}), {memory:.0f} GiB, Python {platform.python_version()}, polars {pl.__version__}"
+    versions = f"Python {platform.python_version()}, polars {pl.__version__}"
+    return f"{os.cpu_count()} cores ({model}), {memory:.0f} GiB, {versions}"
 
 
 def main() -> None:
@@ -139,10 +143,10 @@ def main() -> None:
         ingest_s, floor_s = (statistics.median(t for t, _ in timings[name]) for name in ("ioreport", "floor"))
         ingest_mb, floor_mb = (max(m for _, m in timings[name]) for name in ("ioreport", "floor"))
         size = sum((data / name).stat().st_size for name in (TWEETS_FILE, USERS_FILE)) / 2**20
-        rows.append(
-            f"| {scale} | {rows_of(data):,} | {size:,.0f} | {ingest_s:.2f} | {floor_s:.2f} | {ingest_s / floor_s:.2f} "
-            f"| {ingest_mb:,.0f} | {floor_mb:,.0f} | {ingest_mb / floor_mb:.2f} |"
-        )
+        cells = [f"{scale}", f"{rows_of(data):,}", f"{size:,.0f}"]
+        cells += [f"{ingest_s:.2f}", f"{floor_s:.2f}", f"{ingest_s / floor_s:.2f}"]
+        cells += [f"{ingest_mb:,.0f}", f"{floor_mb:,.0f}", f"{ingest_mb / floor_mb:.2f}"]
+        rows.append(f"| {' | '.join(cells)} |")
     print(f"\nMachine: {machine()}; median of {options.rounds} alternated rounds, peak RSS the largest.\n")
     print("| scale | tweets rows | MiB | ioreport s | floor s | ratio | ioreport MiB | floor MiB | ratio |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -22,7 +22,6 @@ from ioreport.archive.ingest import ingest
 from ioreport.archive.schema import SOURCE_LINE, TWEETS, USERS
 from ioreport.errors import InputError
 from tests.test_ingest import account, tweet
-from tests.test_ingest_real import real_data_dir  # noqa: F401 (a fixture)
 
 FUZZ = settings(
     max_examples=40,
@@ -168,7 +167,7 @@ def mutated(content: bytes, mutations: list[tuple[str, float, int, bytes]]) -> b
 
 
 @pytest.fixture(scope="module")
-def small_files(real_data_dir) -> dict[str, tuple[str, bytes]]:  # noqa: F811
+def small_files(real_data_dir) -> dict[str, tuple[str, bytes]]:
     """Real and synthetic files to mutate: (table, bytes) by name."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")

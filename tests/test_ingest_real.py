@@ -1,4 +1,4 @@
-"""The loader on real archive files (../shared/data/real): every record loads, with the measured facts."""
+"""The loader on real archive files (fixture real_data_dir): every record loads, with the measured facts."""
 
 from __future__ import annotations
 
@@ -23,15 +23,6 @@ GRU = "hashed_2020_12_GRU_202012_GRU_202012_tweets.head.csv"
 HASH = r"^[A-Za-z0-9+]{40,43}=$"
 
 
-@pytest.fixture(scope="session")
-def real_data_dir() -> Path:
-    """../shared/data/real beside the checkout; to be replaced by the conftest fixture of the same name."""
-    folder = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
-    if not folder.is_dir():
-        pytest.fail(f"the real archive files are missing: {folder}")
-    return folder
-
-
 def physical_lines(path: Path) -> int:
     return path.read_bytes().count(b"\n")
 
@@ -47,24 +38,24 @@ def last_record_line(path: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def real_users(real_data_dir, tmp_path_factory) -> tuple[IngestResult, pl.DataFrame]:
-    result = ingest([], real_data_dir / USERS_FILE, cache_dir=tmp_path_factory.mktemp("cache"))
+def real_users_ingested(real_users, tmp_path_factory) -> tuple[IngestResult, pl.DataFrame]:
+    result = ingest([], real_users, cache_dir=tmp_path_factory.mktemp("cache"))
     return result, result.scan_users().collect()
 
 
-def test_real_users_counts(real_users, real_data_dir):
-    result, users = real_users
+def test_real_users_counts(real_users_ingested, real_users):
+    result, users = real_users_ingested
     assert result.counts == {"users": FileCounts(input_rows=744, loaded=744, quarantined=0, duplicates=0)}
     assert result.tweets is None and not result.users_derived_from_tweets
     assert result.inputs == [
-        {"path": str(real_data_dir / USERS_FILE), "table": "users", "sha256": USERS_SHA256, "bytes": 98_747}
+        {"path": str(real_users), "table": "users", "sha256": USERS_SHA256, "bytes": 98_747}
     ]
     assert result.scan_quarantine().collect().height == 0
     assert users.height == 744 and users["userid"].n_unique() == 744
 
 
-def test_real_users_facts(real_users):
-    _, users = real_users
+def test_real_users_facts(real_users_ingested):
+    _, users = real_users_ingested
     assert users["is_hashed"].sum() == 254
     assert users.filter("is_hashed")["userid"].str.contains(HASH).all()
     assert (users["follower_count"] == 0).sum() == 273
@@ -88,9 +79,9 @@ def test_real_users_facts(real_users):
     assert users.schema == validate.output_schema(USERS)
 
 
-def test_real_users_multiline_records(real_users, real_data_dir):
-    _, users = real_users
-    path = real_data_dir / USERS_FILE
+def test_real_users_multiline_records(real_users_ingested, real_users):
+    _, users = real_users_ingested
+    path = real_users
     with path.open(newline="", encoding="utf-8") as handle:
         published = {row["userid"]: row for row in csv.DictReader(handle)}
     multiline = users.filter(pl.col("user_profile_description").str.contains("\n"))
