@@ -711,7 +711,7 @@ def test_ru_params_file_runs_the_ru_network() -> None:
 
 
 # sha256 of the three files of generate(scale=0.02, seed=11), one after another, as of GENERATOR_VERSION 4.
-PRC_FILES_SHA256 = "ed5df66ea7c724a38da965740d2c4d038f0bd346469f79d02197468b4ebd59af"
+PRC_FILES_SHA256 = "61697019eb50067c25a561b88c250383e85e1cb022c33fa1fdf50638fd70b878"
 
 
 def test_prc_files_are_unchanged(tmp_path: Path) -> None:

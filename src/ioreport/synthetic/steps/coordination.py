@@ -140,13 +140,15 @@ def _max_participants(ctx: Context, spec: Coordination, kind: str) -> int:
 def _groups(plan: Planner, kind: str) -> Events | None:
     """Groups of one kind: at each event all members but one, within a burst."""
     spec, rng = plan.spec, plan.rng
+    n_groups = max(spec.min_groups_per_kind, plan.ctx.count(spec.groups_per_kind))
+    sizes = np.minimum(rng.integers(*spec.group_size, n_groups), _max_participants(plan.ctx, spec, kind) + 1)
+    sizes = sizes[np.cumsum(sizes) <= plan.members.sum()]  # as many groups as the accounts allow
+    if not len(sizes):
+        return None
+    drawn = rng.permutation(plan.draw(plan.members, int(sizes.sum())))
     parts = []
-    for _ in range(max(spec.min_groups_per_kind, plan.ctx.count(spec.groups_per_kind))):
-        size = min(int(rng.integers(*spec.group_size)), _max_participants(plan.ctx, spec, kind) + 1)
-        members = plan.draw(plan.members, size)
-        if members is None:
-            break
-        n = spec.events_per_group
+    for members in np.split(drawn, np.cumsum(sizes)[:-1]):
+        members, size, n = np.sort(members), len(members), spec.events_per_group
         absent = rng.integers(0, size, n)
         taking_part = np.arange(size)[None, :] != absent[:, None]
         start = plan.burst_starts(plan.event_days(np.full(n, plan.accounts.first_tweet_day[members].max())))
@@ -163,7 +165,7 @@ def _groups(plan: Planner, kind: str) -> Events | None:
                 utc_ms=start[event] + rng.integers(0, plan.burst_ms, len(event)),
             )
         )
-    return Events.join(parts) if parts else None
+    return Events.join(parts)
 
 
 def _incidental(plan: Planner, kind: str) -> Events | None:
