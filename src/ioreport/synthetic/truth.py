@@ -114,6 +114,7 @@ def _dataset(
     hostile = np.flatnonzero(rows["origin"] == Origin.HOSTILE)
     return {
         "name": ctx.preset.dataset_name,
+        "description": ctx.preset.description,
         "synthetic": True,
         "accounts": len(accounts),
         "tweets": n,

@@ -413,11 +413,17 @@ class Preset(Strict):
         named_scripts += [s for event in self.trending.values() for s in event.texts]
         named_cohorts = [self.accounts.high_followers.cohort] if self.accounts.high_followers.cohort else []
         named_topics = [e.topic for e in self.trending.values() if e.topic]
-        if self.repurposing:
-            named_scripts.append(self.repurposing.campaign_script)
-            named_cohorts.append(self.repurposing.cohort)
+        if spec := self.repurposing:
+            named_scripts.append(spec.campaign_script)
+            named_cohorts.append(spec.cohort)
             clients = {c for cohort in self.accounts.cohorts for c in cohort.clients}
-            _known("client", [self.repurposing.campaign_client], clients)
+            _known("client", [spec.campaign_client], clients)
+            campaign = (
+                self.scripts[spec.campaign_script].language if spec.campaign_script in scripts else None
+            )
+            _known("spam language", [*spec.former_languages, campaign], set(spec.spam) | {None})
+            own = [script.language for script in self.scripts.values()]
+            _known("everyday language", [*own, *spec.bilingual], set(spec.everyday))
         if self.coordination:
             named_cohorts += self.coordination.members_from + self.coordination.decoys_from
             named_topics += self.coordination.topics or []
@@ -429,6 +435,12 @@ class Preset(Strict):
                 raise ValueError(f"topic {name!r} has no phrases for script(s) {sorted(missing)}")
         if not self.period[0] < self.period[1]:
             raise ValueError("period must be [first day, last day] with the first before the last")
+        if outside := [
+            name
+            for name, e in self.trending.items()
+            if not self.period[0] <= e.start.date() <= self.period[1]
+        ]:
+            raise ValueError(f"trending event(s) {outside} start outside the period")
         return self
 
 
