@@ -419,9 +419,9 @@ class Preset(Strict):
             clients = {c for cohort in self.accounts.cohorts for c in cohort.clients}
             _known("client", [spec.campaign_client], clients)
             campaign = (
-                self.scripts[spec.campaign_script].language if spec.campaign_script in scripts else None
+                [self.scripts[spec.campaign_script].language] if spec.campaign_script in scripts else []
             )
-            _known("spam language", [*spec.former_languages, campaign], set(spec.spam) | {None})
+            _known("spam language", [*spec.former_languages, *campaign], set(spec.spam))
             own = [script.language for script in self.scripts.values()]
             _known("everyday language", [*own, *spec.bilingual], set(spec.everyday))
         if self.coordination:
