@@ -25,12 +25,14 @@ found
 #| label: fig-creation-timeline
 #| fig-cap: "Accounts created per month. Batch registrations show as spikes."
 run.figure(
-    alt.Chart(accounts.creation_per_month(users), title="Account creation per month")
-    .mark_bar()
-    .encode(
-        x=alt.X("month:T", title="Month created"),
-        y=alt.Y("accounts:Q", title="Accounts"),
-        tooltip=["month:T", "accounts:Q"],
+    theme.zoomable(
+        alt.Chart(accounts.creation_per_month(users), title="Account creation per month")
+        .mark_bar()
+        .encode(
+            x=alt.X("month:T", title="Month created"),
+            y=alt.Y("accounts:Q", title="Accounts"),
+            tooltip=[alt.Tooltip("month:T", format="%B %Y"), "accounts:Q"],
+        )
     ),
     "creation-timeline",
 )

@@ -17,6 +17,7 @@ import polars as pl
 
 from ioreport.analysis import activity
 from ioreport.pipeline.context import open_run
+from ioreport.publish import theme
 
 run = open_run(data_dir, run_dir, "activity")
 tweets = run.tweets()
@@ -51,7 +52,7 @@ run.figure(
 #| fig-cap: "Tweets per local day; public holidays marked in orange, weekends in grey."
 base = alt.Chart(daily, title="Daily volume with weekends and public holidays")
 run.figure(
-    base.mark_bar(width=1.5).encode(
+    theme.zoomable(base.mark_bar(width=1.5)).encode(
         x=alt.X("day:T", title=None),
         y=alt.Y("tweets:Q", title="Tweets per day"),
         color=alt.Color(

@@ -52,10 +52,13 @@ run.text(
 # %%
 #| label: fig-topic-timeline
 #| fig-cap: "Weekly mix of topics: each topic's share of the week's topic tweets (local weeks, from Monday)."
+pick, faded = theme.legend_filter("topic", "topic_pick")
 run.figure(
-    alt.Chart(over_time, title="Topics over time, normalised by week")
-    .mark_area(interpolate="step-after", opacity=0.9)
+    theme.zoomable(alt.Chart(over_time, title="Topics over time, normalised by week"))
+    .add_params(pick)
+    .mark_area(interpolate="step-after")
     .encode(
+        opacity=faded,
         x=alt.X("period:T", title="Week", axis=alt.Axis(format="%b %Y", labelAngle=0)),
         y=alt.Y(
             "share:Q",

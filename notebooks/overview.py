@@ -12,6 +12,7 @@ import altair as alt
 
 from ioreport.analysis import overview
 from ioreport.pipeline.context import open_run
+from ioreport.publish import theme
 
 run = open_run(data_dir, run_dir, "overview")
 tweets = run.tweets()
@@ -21,14 +22,17 @@ found
 
 # %%
 #| label: fig-weekly-volume
-#| fig-cap: "Tweets per week (UTC), retweets stacked on original tweets and replies."
+#| fig-cap: "Tweets per week (UTC), retweets stacked on original tweets and replies; weeks without tweets show as gaps."
 run.figure(
-    alt.Chart(overview.volume_per(tweets, "1w"), title="Weekly tweet volume")
-    .mark_area()
-    .encode(
-        x=alt.X("period:T", title="Week"),
-        y=alt.Y("tweets:Q", title="Tweets", stack=True),
-        color=alt.Color("kind:N", title=None),
+    theme.zoomable(
+        alt.Chart(overview.volume_per(tweets, "1w"), title="Weekly tweet volume")
+        .mark_bar()
+        .encode(
+            x=alt.X("period:T", title="Week"),
+            y=alt.Y("tweets:Q", title="Tweets", stack=True),
+            color=alt.Color("kind:N", title=None),
+            tooltip=[alt.Tooltip("period:T", title="week of"), "kind:N", "tweets:Q"],
+        )
     ),
     "weekly-volume",
 )

@@ -28,6 +28,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from ioreport.config.paths import REPORTS_DIR
+from ioreport.publish import charts
 
 CHROMIUM_FLAGS = (
     "--headless=new",
@@ -44,8 +45,9 @@ WINDOW_WIDTH = 1280
 MAX_SCREENSHOT_HEIGHT = 16000
 CJK_FONT = "Noto Sans CJK TC"
 CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-CHARTS = "figure.ioreport-figure svg, figure.ioreport-figure img"
-SVG_TEXTS = "return [...document.querySelectorAll('svg text')].map(t => t.textContent);"
+LIVE_CHARTS = "figure.ioreport-figure .ioreport-chart.is-live .ioreport-chart-live svg"
+MIN_INTERACTIVE_CHARTS = 10
+SVG_TEXTS = "return [...document.querySelectorAll('.ioreport-chart-live svg text')].map(t => t.textContent);"
 FONT_FACES = "return [...document.fonts].map(f => [f.family.replace(/\"/g, ''), f.status]);"
 FONT_SOURCES = """return [...document.styleSheets].flatMap(sheet => [...sheet.cssRules])
     .filter(rule => rule instanceof CSSFontFaceRule
@@ -86,6 +88,16 @@ def open_page(driver, url: str) -> PageLoad:
         alerts.append(alert.text)
         alert.accept()
     driver.execute_async_script("const done = arguments[0]; document.fonts.ready.then(() => done());")
+    # Charts are drawn when their library has run: wait until none is left to draw (or a minute passed).
+    driver.execute_async_script(
+        """const done = arguments[0], started = Date.now();
+        (function wait() {
+            const pending = document.querySelectorAll('.ioreport-chart:not(.is-live)').length;
+            const drawing = typeof vegaEmbed !== 'undefined';  // scripts removed: nothing will be drawn
+            if (!pending || !drawing || Date.now() - started > 50000) { done(); }
+            else { setTimeout(wait, 100); }
+        })();"""
+    )
     requests = []
     for entry in driver.get_log("performance"):
         message = json.loads(entry["message"])["message"]
@@ -102,16 +114,24 @@ def severe(load: PageLoad) -> list[str]:
     return [entry["message"] for entry in load.console if entry["level"] == "SEVERE"]
 
 
-def live_code(driver) -> dict:
-    """Script elements, and elements carrying an inline event handler (onerror=, onload=, ...)."""
+def live_code(driver, ours: list[str]) -> dict:
+    """Scripts that run other than `ours` (JSON data scripts do not run), scripts with a source, and
+    elements carrying an inline event handler (onerror=, onload=, ...)."""
     return driver.execute_script(
-        """return {
-            scripts: document.scripts.length,
+        """const ours = arguments[0];
+        const running = [...document.scripts].filter(s => s.type !== 'application/json');
+        return {
+            scripts: running.filter(s => !ours.includes(s.textContent.trim())).length,
+            sources: running.filter(s => s.src).map(s => s.src),
             handlers: [...document.querySelectorAll('*')]
                 .flatMap(e => [...e.attributes].filter(a => a.name.startsWith('on'))
                 .map(a => `${e.tagName.toLowerCase()}[${a.name}]`)),
-        };"""
+        };""",
+        ours,
     )
+
+
+OURS = [charts.library().strip(), charts.DRAW_CHARTS.strip()]
 
 
 def ink(driver, png: bytes) -> dict:
@@ -189,26 +209,59 @@ def test_report_requests_nothing_but_itself_and_data_uris(report):
     assert not foreign_requests(report)
 
 
-def test_every_chart_is_drawn_and_visible(driver, report, small_run):
+def test_every_chart_is_drawn_live_and_visible(driver, report, small_run):
     result, _ = small_run
     parser = FigureLabels()
     parser.feed((result.run_dir / "index.html").read_text(encoding="utf-8"))
     labels = parser.labels
     embedded = set(re.findall(r"\{\{< embed \S+#(fig-[\w-]+) >\}\}", (REPORTS_DIR / "index.qmd").read_text()))
     assert embedded and embedded <= set(labels), "a figure the report source embeds is missing"
-    charts = driver.find_elements(By.CSS_SELECTOR, CHARTS)
     drawn: dict[str, int] = {}
-    for chart in charts:
-        label, box, decoded = driver.execute_script(
+    for chart in driver.find_elements(By.CSS_SELECTOR, LIVE_CHARTS):
+        label, box = driver.execute_script(
             """const el = arguments[0], box = el.getBoundingClientRect();
-            return [el.closest('figure').id, [box.width, box.height],
-                    el.tagName.toLowerCase() !== 'img' || el.naturalWidth > 0];""",
+            return [el.closest('figure').id, [box.width, box.height]];""",
             chart,
         )
         assert chart.is_displayed() and box[0] > 0 and box[1] > 0, f"{label}: chart not visible ({box})"
-        assert decoded, f"{label}: image did not decode"
         drawn[label] = drawn.get(label, 0) + 1
-    assert [label for label in labels if not drawn.get(label)] == [], "figures without a chart"
+    assert [label for label in labels if not drawn.get(label)] == [], "figures without a live chart"
+    assert len(drawn) >= MIN_INTERACTIVE_CHARTS
+    # The static SVG stays in the page, hidden while the live chart is shown.
+    static = driver.find_elements(By.CSS_SELECTOR, ".ioreport-chart.is-live .ioreport-chart-static svg")
+    assert len(static) == len(drawn) and not any(svg.is_displayed() for svg in static)
+
+
+def test_charts_answer_the_pointer_with_tooltips(driver, report):
+    """Hovering a mark opens vega-embed's tooltip, with the datum's fields."""
+    from selenium.webdriver import ActionChains
+
+    mark = driver.find_element(
+        By.CSS_SELECTOR, "#fig-hour-weekday .ioreport-chart-live svg path[aria-roledescription]"
+    )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", mark)
+    ActionChains(driver).move_to_element(mark).perform()
+    tooltip = driver.execute_script(
+        "const t = document.querySelector('#vg-tooltip-element'); return t ? t.innerText : '';"
+    )
+    assert "tweets" in tooltip.lower(), tooltip
+
+
+def test_without_scripts_the_static_charts_show(driver, small_run, tmp_path):
+    """What a reader without scripts, or a printer, gets: every static SVG displayed."""
+    result, _ = small_run
+    page = tmp_path / "noscript.html"
+    text = (result.run_dir / "index.html").read_text(encoding="utf-8")
+    page.write_text(re.sub(r"<script>.*?</script>", "", text, flags=re.DOTALL), encoding="utf-8")
+    report_tab = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    try:
+        open_page(driver, page.as_uri())
+        static = driver.find_elements(By.CSS_SELECTOR, ".ioreport-chart-static svg")
+        assert static and all(svg.is_displayed() for svg in static)
+    finally:
+        driver.close()
+        driver.switch_to.window(report_tab)
 
 
 def test_hostile_archive_text_stays_inert_text(driver, report, small_run, small_dataset):
@@ -218,7 +271,7 @@ def test_hostile_archive_text_stays_inert_text(driver, report, small_run, small_
     assert report.alerts == []
     with pytest.raises(NoAlertPresentException):
         driver.switch_to.alert  # noqa: B018 (the property raises when no dialog is open)
-    assert live_code(driver) == {"scripts": 0, "handlers": []}
+    assert live_code(driver, OURS) == {"scripts": 0, "sources": [], "handlers": []}
     assert driver.find_elements(By.CSS_SELECTOR, "img[onerror]") == []
     text = driver.execute_script("return document.body.innerText;")
     assert planted["display_name_markup"] in text  # the planted account is in the small run's tables
@@ -245,7 +298,8 @@ def test_chinese_chart_labels_are_drawn_from_the_embedded_font(driver, report):
     driver.execute_cdp_cmd("DOM.enable", {})
     driver.execute_cdp_cmd("CSS.enable", {})
     root = driver.execute_cdp_cmd("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
-    found = driver.execute_cdp_cmd("DOM.querySelectorAll", {"nodeId": root, "selector": "svg text"})
+    live_texts = {"nodeId": root, "selector": ".ioreport-chart-live svg text"}
+    found = driver.execute_cdp_cmd("DOM.querySelectorAll", live_texts)
     nodes = found["nodeIds"]
     assert len(nodes) == len(texts)
     for index, text in chinese:
@@ -287,11 +341,11 @@ def test_the_checks_catch_a_hostile_page(driver, tmp_path):
     driver.switch_to.new_window("tab")
     try:
         load = open_page(driver, page.as_uri())
-        code = live_code(driver)
+        code = live_code(driver, OURS)
     finally:
         driver.close()
         driver.switch_to.window(report_tab)
     assert load.alerts == ["1"]
     assert any("boom" in message for message in severe(load))
     assert "http://example.invalid/beacon.png" in foreign_requests(load)
-    assert code == {"scripts": 1, "handlers": ["img[onerror]"]}
+    assert code == {"scripts": 1, "sources": [], "handlers": ["img[onerror]"]}

@@ -289,7 +289,7 @@ def test_diff_html_is_self_contained_and_escapes_run_text(original, changed, tmp
     assert outcome.exit_code == 0, outcome.output
     markup = out.read_text(encoding="utf-8")
     page = _assert_offline_and_inert(markup)
-    assert [tag for tag, _ in page.tags].count("style") == 1 and ".synthetic-banner" in markup
+    assert [tag for tag, _ in page.tags].count("style") == 1 and ".ioreport-banner" in markup
     assert "accounts.creation_batches.0.accounts" in markup and CHANGED_CELL in markup
     assert render_diff_html(diff_runs(load_run(original), load_run(changed))) == markup
 

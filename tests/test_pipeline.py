@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -34,6 +35,28 @@ def scan_html(path: Path) -> tuple[str, ResourceScanner]:
     scanner = ResourceScanner()
     scanner.feed(text)
     return text, scanner
+
+
+def report_scripts(path: Path) -> list[tuple[dict, str]]:
+    """Every <script> of a report with its attributes and text."""
+    found = re.findall(r"<script([^>]*)>(.*?)</script>", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    return [(dict(re.findall(r'(\w[\w-]*)="([^"]*)"', attrs)), body) for attrs, body in found]
+
+
+def assert_only_our_scripts(path: Path) -> None:
+    """The report's scripts are the chart library and the code that draws the charts, and the charts'
+    specifications as inert JSON: nothing from the data runs."""
+    from ioreport.publish import charts
+
+    code = []
+    for attrs, body in report_scripts(path):
+        if attrs.get("type") == "application/json":
+            assert attrs.get("class") == "ioreport-chart-spec" and "<" not in body
+            json.loads(body)
+        else:
+            assert attrs == {}, attrs  # no src: nothing is fetched
+            code.append(body.strip())
+    assert code in ([], [charts.library().strip(), charts.DRAW_CHARTS.strip()])
 
 
 def test_run_writes_every_artefact(small_run):
@@ -108,7 +131,7 @@ def test_report_loads_nothing_external_and_keeps_hostile_text_inert(small_run, s
             assert not (loads and value.startswith(("http:", "https:", "//"))), (tag, attrs)
     assert "@import" not in text and "url(http" not in text
     # The planted hostile strings reach the report as text, never as elements or handlers.
-    assert not [t for t, _ in page.tags if t == "script"]
+    assert_only_our_scripts(result.run_dir / "index.html")
     assert not [a for t, a in page.tags if t == "img" and "onerror" in a]
     assert truth["dataset"]["hostile"]["display_name_markup"] == "<img src=x onerror=alert(1)>"
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
@@ -168,7 +191,8 @@ def test_hostile_text_in_every_field_stays_inert(tmp_path):
     assert not result.failed, [s.message for s in result.failed]
     text, page = scan_html(tmp_path / "run" / "index.html")
     tags = [tag for tag, _ in page.tags]
-    assert "script" not in tags and "iframe" not in tags
+    assert "iframe" not in tags
+    assert_only_our_scripts(tmp_path / "run" / "index.html")
     assert not [a for _, a in page.tags if any(k.startswith("on") for k in a)]
     assert not [a for _, a in page.tags if "javascript:" in (a.get("href") or "")]
     for shown in (

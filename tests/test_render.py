@@ -47,8 +47,8 @@ format:
 ---
 
 ::: {.content-visible when-profile="synthetic"}
-::: {.callout-warning title="Synthetic data"}
-Generated data, not the archive.
+::: {.ioreport-banner .warning}
+**Synthetic data.** Generated data, not the archive.
 :::
 :::
 
@@ -57,8 +57,7 @@ Generated data, not the archive.
 The dataset {{< var dataset.name >}} holds **{{< var dataset.accounts >}}** accounts: see @fig-demo,
 [see @tbl-demo] and figure -@fig-failed. Note: {{< var dataset.note >}} {{< var prose.emphasis >}}
 
-::: {.callout-note}
-## How to read the charts
+::: {.ioreport-banner}
 Bars are days.
 :::
 
@@ -107,7 +106,8 @@ def demo_notebook() -> nbformat.NotebookNode:
     notebook.cells = [
         nbformat.v4.new_markdown_cell("# Demo notebook"),
         code_cell(
-            '#| label: fig-demo\n#| fig-cap: "Accounts created per day"',
+            "#| label: fig-demo\n"
+            '#| fig-cap: "Accounts created per day ([notebook demo](notebooks/demo.ipynb))"',
             {"output_type": "stream", "name": "stdout", "text": "stream noise\n"},
             {
                 "output_type": "display_data",
@@ -289,7 +289,7 @@ def test_figure_inlines_svg_with_a_numbered_caption_below(brief):
     caption = figure.elements[-1]
     assert caption.tag == "figcaption"
     assert words(caption.text).startswith("Figure 1: Accounts created per day")
-    link = caption.one("a", "notebook-link")
+    link = caption.one("a")  # a caption is Markdown, as in Quarto
     assert (link.attrs["href"], link.text) == ("notebooks/demo.ipynb", "notebook demo")
 
 
@@ -348,14 +348,14 @@ def test_profiles_choose_content_and_numbering_follows(brief, full):
     assert "Extra material" in full.page.one("nav", id="TOC").text
 
 
-def test_callouts_get_their_class_and_title(brief, full):
-    note = brief.page.one("div", "callout-note")
-    assert note.classes[0] == "callout"
-    assert words(note.one("div", "callout-title").text) == "How to read the charts"
-    assert words(note.one("div", "callout-body").text) == "Bars are days."
-    assert "How to read the charts" not in brief.page.one("nav", id="TOC").text
-    assert not brief.page.find_all("div", "callout-warning"), "shown only with the synthetic profile"
-    assert words(full.page.one("div", "callout-warning").one("div", "callout-title").text) == "Synthetic data"
+def test_banners_are_divs_both_engines_write_alike(brief, full):
+    note = brief.page.one("div", "ioreport-banner")
+    assert note.classes == ["ioreport-banner"] and words(note.text) == "Bars are days."
+    assert not [d for d in brief.page.find_all("div", "ioreport-banner") if "warning" in d.classes], (
+        "shown only with the synthetic profile"
+    )
+    warning = next(d for d in full.page.find_all("div", "ioreport-banner") if "warning" in d.classes)
+    assert words(warning.one("strong").text) == "Synthetic data."
 
 
 def test_front_matter_sets_title_toc_and_section_numbers(brief):
@@ -416,7 +416,7 @@ def test_output_is_self_contained(brief, full):
         assert not rendered.page.find_all("link", rel="stylesheet")
         styles = "\n".join(style.text for style in rendered.page.find_all("style"))
         assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", styles)
-        assert ".synthetic-banner" in styles, "styles.css is inlined"
+        assert ".ioreport-banner" in styles, "styles.css is inlined"
         assert "data:font/woff;base64" in styles, "fonts.css is inlined"
         assert "styles.css" not in rendered.html
 

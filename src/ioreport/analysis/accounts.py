@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 from pydantic import BaseModel
 
-from ioreport.analysis.buckets import bucket_counts
+from ioreport.analysis.buckets import bucket_counts, zero_filled_periods
 from ioreport.analysis.claims import Claim, decided, undecided
 from ioreport.analysis.findings import Findings
 from ioreport.analysis.stats import poisson_tail
@@ -93,13 +93,14 @@ def creation_batches(users: pl.LazyFrame, top: int = TOP_BATCHES) -> pl.DataFram
 
 
 def creation_per_month(users: pl.LazyFrame) -> pl.DataFrame:
-    return (
+    """Accounts created in each month from the first to the last creation, months without any at 0."""
+    counts = (
         users.drop_nulls("account_creation_date")
         .group_by(month=pl.col("account_creation_date").dt.truncate("1mo"))
         .agg(accounts=pl.len())
-        .sort("month")
         .collect()
     )
+    return zero_filled_periods(counts, "month", "1mo", {}, "accounts")
 
 
 def profile_summary(users: pl.LazyFrame) -> dict:

@@ -1,4 +1,4 @@
-"""Counts per bucket of a count column (followers, likes, ...), every bucket present, in order."""
+"""Counts per bucket, every bucket present: of a count column (followers, likes, ...) and of time periods."""
 
 from __future__ import annotations
 
@@ -27,3 +27,17 @@ def bucket_counts(
         .drop("order")
         .collect()
     )
+
+
+def zero_filled_periods(
+    counts: pl.DataFrame, period: str, every: str, groups: dict[str, list], value: str
+) -> pl.DataFrame:
+    """`counts` with a row, valued 0, for every period from its first to its last and every group."""
+    if counts.is_empty():
+        return counts
+    periods = pl.date_range(counts[period].min(), counts[period].max(), every, eager=True)
+    grid = pl.DataFrame({period: periods})
+    for name, values in groups.items():
+        grid = grid.join(pl.DataFrame({name: values}, schema={name: counts.schema[name]}), how="cross")
+    keys = [period, *groups]
+    return grid.join(counts, on=keys, how="left").with_columns(pl.col(value).fill_null(0)).sort(keys)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import polars as pl
 
+from ioreport.analysis.buckets import zero_filled_periods
 from ioreport.analysis.findings import Findings
 from ioreport.archive.schema import TWEET_TIMESTAMP
 
@@ -59,14 +60,15 @@ def share_table(frame: pl.LazyFrame, column: str, label: str, top: int | None = 
 
 
 def volume_per(tweets: pl.LazyFrame, every: str) -> pl.DataFrame:
-    """Tweets per calendar period (`1d`, `1w`, `1mo`) in UTC, split by kind."""
+    """Tweets per calendar period (`1d`, `1w`, `1mo`) in UTC, split by kind; periods without tweets are
+    there with 0, so a chart shows the gaps."""
     kind = pl.when(pl.col("is_retweet")).then(pl.lit("retweet")).otherwise(pl.lit("original or reply"))
-    return (
+    counts = (
         tweets.group_by(period=pl.col(TWEET_TIMESTAMP).dt.truncate(every).dt.date(), kind=kind)
         .agg(tweets=pl.len())
-        .sort(["period", "kind"])
         .collect()
     )
+    return zero_filled_periods(counts, "period", every, {"kind": ["original or reply", "retweet"]}, "tweets")
 
 
 def span(tweets: pl.LazyFrame) -> dict:

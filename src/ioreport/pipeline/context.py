@@ -23,9 +23,10 @@ from ioreport.config.paths import DEFAULT_PARAMS, DEFAULT_RUN_DIR
 from ioreport.config.rundir import RunDir
 from ioreport.pipeline.data import load_data, open_ingested
 from ioreport.publish import theme
-from ioreport.publish.format import html_table
+from ioreport.publish.format import OUTPUT_KEY, html_table
 
-TABLE_PREVIEW_ROWS = 25
+TABLE_PREVIEW_ROWS = 10
+SPEC_SUFFIX = ".vl.json"
 
 
 @dataclass
@@ -62,18 +63,26 @@ class RunContext:
         path.write_text(text + "\n", encoding="utf-8")
 
     def figure(self, chart: alt.TopLevelMixin, name: str) -> None:
-        """Show a chart as static SVG and save it as SVG and PNG."""
-        svg = theme.to_svg(chart)
+        """Show a chart as static SVG and save it as its Vega-Lite specification, SVG and PNG."""
+        vega_lite = theme.spec(chart)
+        svg = theme.to_svg(vega_lite)
         self.run.figures.mkdir(parents=True, exist_ok=True)
+        spec_path = self.run.figure(self.section, name, SPEC_SUFFIX)
+        spec_path.write_text(json.dumps(vega_lite, sort_keys=True, ensure_ascii=False), encoding="utf-8")
         self.run.figure(self.section, name, ".svg").write_text(svg, encoding="utf-8")
-        self.run.figure(self.section, name, ".png").write_bytes(theme.to_png(chart))
-        display({"image/svg+xml": svg}, raw=True)
+        self.run.figure(self.section, name, ".png").write_bytes(theme.to_png(vega_lite))
+        # The report draws the chart from its specification; the metadata says where it is.
+        shown = {OUTPUT_KEY: {"spec": str(spec_path.relative_to(self.run.root))}}
+        display({"image/svg+xml": svg}, metadata=shown, raw=True)
 
     def table(self, frame: pl.DataFrame, name: str, preview_rows: int = TABLE_PREVIEW_ROWS) -> None:
-        """Show a table (escaped: cells may hold hostile dataset text) and save it as CSV."""
+        """Show the first rows of a table (escaped: cells may hold hostile dataset text) and save it whole
+        as CSV; the metadata tells the report where the CSV is and how many rows it has."""
         self.run.tables.mkdir(parents=True, exist_ok=True)
-        frame.write_csv(self.run.table(self.section, name))
-        display({"text/html": html_table(frame.head(preview_rows))}, raw=True)
+        path = self.run.table(self.section, name)
+        frame.write_csv(path)
+        shown = {OUTPUT_KEY: {"csv": str(path.relative_to(self.run.root)), "rows": frame.height}}
+        display({"text/html": html_table(frame.head(preview_rows))}, metadata=shown, raw=True)
 
     def text(self, markdown: str) -> None:
         """Show generated prose (numbers computed in this run) as Markdown."""

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import Any
 
 import polars as pl
 
 MISSING = "–"
 TABLE_TEXT_CHARS = 160  # a table cell shows this much of a text; the CSV beside the table keeps it whole
+# Twitter's hashed account ids (base64 of a SHA-256, "/" sometimes removed; hex in 2018): shown short.
+HASHED_ID = re.compile(r"(?<![A-Za-z0-9+/=])([A-Za-z0-9+/]{40,43}=|[0-9a-f]{64})(?![A-Za-z0-9+/=])")
+SHORT_ID_CHARS = 8
+# What a notebook's table or chart output says of itself, for the report: its CSV and rows, its spec.
+OUTPUT_KEY = "ioreport"
 
 
 def is_share(name: str) -> bool:
@@ -78,7 +84,7 @@ def html_table(frame: pl.DataFrame) -> str:
     rows = []
     for row in frame.iter_rows():
         cells = "".join(
-            f"{td}{html.escape(shortened(format_value(value, column)))}</td>"
+            f"{td}{_cell_html(shortened(format_value(value, column)))}</td>"
             for value, column, td in zip(row, frame.columns, opening, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
@@ -114,3 +120,15 @@ def escape_markdown(text: str) -> str:
     references into plain text, and the HTML written from it escapes them again.
     """
     return "".join(char if char.isalnum() else f"&#{ord(char)};" for char in text)
+
+
+def _cell_html(text: str) -> str:
+    """A cell's text escaped, each hashed account id in it shown by its first characters, in monospace,
+    with the whole id in a tooltip."""
+    parts = HASHED_ID.split(text)  # text, id, text, id, ..., text
+    return "".join(
+        f'<code class="account-id" title="{html.escape(part)}">{html.escape(part[:SHORT_ID_CHARS])}…</code>'
+        if index % 2
+        else html.escape(part)
+        for index, part in enumerate(parts)
+    )

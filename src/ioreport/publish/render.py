@@ -3,7 +3,7 @@ installed, else offline with pandoc, implementing the subset of Quarto the repor
 
 The pandoc path works in two stages. Python expands the shortcodes, because `var` needs
 `_variables.yml` and `embed` needs the executed notebooks. Lua filters in `render_filters/` then
-work on pandoc's document tree: profile-conditional divs, callouts, and the numbering of embedded
+work on pandoc's document tree: profile-conditional divs, and the numbering of embedded
 figures and tables with their cross-references. Numbering runs after conditional content is
 dropped, so a figure hidden by a profile takes no number, as in Quarto.
 """
@@ -35,12 +35,22 @@ PROJECT_FILE = "_quarto.yml"  # project-wide options, which the document's front
 VARIABLES_FILE = "_variables.yml"
 FILTERS_DIR = Path(__file__).resolve().parent / "render_filters"
 # Order matters: a figure inside hidden content must be gone before figures are numbered.
-LUA_FILTERS = ("profiles.lua", "callouts.lua", "embeds.lua")
+LUA_FILTERS = ("profiles.lua", "embeds.lua")
 # What Quarto's own {{< pagebreak >}} produces in HTML.
 PAGE_BREAK_HTML = '<div style="page-break-after: always;"></div>'
 # Quarto options the pandoc path turns into command-line flags, and Quarto's own settings. They are
 # kept out of pandoc's metadata so that its template does not act on them (a `css` key adds <link>s).
-QUARTO_ONLY_KEYS = ("format", "css", "toc", "toc-depth", "toc-title", "number-sections", "project", "execute")
+QUARTO_ONLY_KEYS = (
+    "format",
+    "css",
+    "include-after-body",
+    "toc",
+    "toc-depth",
+    "toc-title",
+    "number-sections",
+    "project",
+    "execute",
+)
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _SHORTCODE = re.compile(r"\{\{<\s*(?P<name>[\w-]+)(?P<args>.*?)>\}\}", re.DOTALL)
@@ -170,18 +180,28 @@ def _html_options(meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def _option_flags(options: dict[str, Any], stage_dir: Path) -> list[str]:
-    stylesheets = options.get("css") or []
-    stylesheets = [stylesheets] if isinstance(stylesheets, str) else stylesheets
+    stylesheets = _as_list(options.get("css"))
     for stylesheet in stylesheets:
         # Checked here: pandoc only warns about a missing one, and leaves a dangling <link>.
         if not (stage_dir / stylesheet).is_file():
             raise RenderError(f"stylesheet {stylesheet!r} named in the front matter is not in {stage_dir}")
     flags = [f"--css={stylesheet}" for stylesheet in stylesheets]
+    for name in _as_list(options.get("include-after-body")):
+        if not (stage_dir / name).is_file():
+            raise RenderError(f"include-after-body {name!r} named in the front matter is not in {stage_dir}")
+        flags.append(f"--include-after-body={name}")
     if options.get("toc"):
         flags += ["--toc", f"--toc-depth={int(options.get('toc-depth', 3))}"]
     if options.get("number-sections"):
         flags.append("--number-sections")
     return flags
+
+
+def _as_list(value: Any) -> list:
+    """A front-matter option given as one value or a list of them."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _pandoc_metadata(
@@ -224,7 +244,7 @@ class ShortcodeExpander:
         self._handlers: dict[str, tuple[int, Callable[..., str]]] = {
             "var": (1, self.variable),
             "embed": (1, self.embed),
-            "pagebreak": (0, lambda: _raw_html_block(PAGE_BREAK_HTML)),
+            "pagebreak": (0, lambda: raw_html_block(PAGE_BREAK_HTML)),
         }
 
     def expand(self, text: str) -> str:
@@ -332,7 +352,7 @@ def _cell_options(source: str, notebook: str) -> dict[str, Any]:
 def _missing_output_notice(notebook: str, label: str) -> str:
     """Shown in place of a labelled cell with nothing to display, such as one whose notebook failed."""
     name, label = html.escape(Path(notebook).stem), html.escape(label)
-    return _raw_html_block(
+    return raw_html_block(
         f'<p class="output-missing">Output missing: notebook {name} did not produce {label}</p>'
     )
 
@@ -356,11 +376,11 @@ def _png_image(png_base64: str, cell: LabelledCell) -> str:
 # The mime types shown, in order of preference, each with the markdown that shows it. The SVG is
 # vl-convert's and the HTML our own table helper's (its text already escaped): both are trusted.
 _MIME_RENDERERS: tuple[tuple[str, Callable[[str, LabelledCell], str]], ...] = (
-    ("image/svg+xml", lambda svg, cell: _raw_html_block(scope_svg_ids(svg, cell.label))),
-    ("image/png", lambda png, cell: _raw_html_block(_png_image(png, cell))),
-    ("text/html", lambda markup, _: _raw_html_block(markup)),
+    ("image/svg+xml", lambda svg, cell: raw_html_block(scope_svg_ids(svg, cell.label))),
+    ("image/png", lambda png, cell: raw_html_block(_png_image(png, cell))),
+    ("text/html", lambda markup, _: raw_html_block(markup)),
     ("text/markdown", lambda markdown, _: markdown),
-    ("text/plain", lambda text, _: _raw_html_block(f"<pre>{html.escape(text)}</pre>")),
+    ("text/plain", lambda text, _: raw_html_block(f"<pre>{html.escape(text)}</pre>")),
 )
 
 
@@ -377,7 +397,7 @@ def scope_svg_ids(svg: str, scope: str) -> str:
     return reference.sub(lambda match: f"{match[1]}{scope}-{match[2]}", svg)
 
 
-def _raw_html_block(markup: str) -> str:
+def raw_html_block(markup: str) -> str:
     """A raw HTML block: pandoc passes it through as is, never re-parsing or sanitising it."""
     longest_run = max((len(run) for run in _BACKTICKS.findall(markup)), default=0)
     fence = "`" * max(3, longest_run + 1)

@@ -3,13 +3,21 @@
 The staged directory holds the report source from reports/, the executed notebooks (with a visible
 notice in place of every output a skipped or failed notebook did not make), a notebook holding the
 published-vs-this-run table (built here from the merged findings), `_variables.yml` with this run's
-findings as display text, and `fonts.css` embedding the subset of the CJK font the report's text needs.
+findings and sentences, `fonts.css` embedding the subset of the CJK font the report's text needs, and
+`charts.html`, the script that draws the charts.
+
+Both engines must give the same report, so the staged notebooks carry only Markdown outputs: an HTML
+output would make Quarto add require.js and jQuery from a CDN, and an SVG output would become an <img>.
+Tables and charts are raw HTML blocks in Markdown outputs instead (a chart: its specification, the
+element it is drawn in, its static SVG), and every caption names its notebook, the commit, and for a
+table the CSV with all its rows.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -22,10 +30,10 @@ from fontTools import subset
 
 from ioreport.config.paths import REPORTS_DIR
 from ioreport.config.rundir import RunDir
-from ioreport.publish import prose
-from ioreport.publish.format import MISSING, display_tree, escape_markdown, html_table
+from ioreport.publish import charts, prose
+from ioreport.publish.format import MISSING, OUTPUT_KEY, display_tree, escape_markdown, html_table
 from ioreport.publish.published import comparison_table
-from ioreport.publish.render import render_report
+from ioreport.publish.render import raw_html_block, render_report, scope_svg_ids
 from ioreport.publish.theme import FONT_FAMILY, FONT_FILE
 
 STAGED_NOTEBOOKS = "notebooks"
@@ -36,7 +44,10 @@ PUBLISHED_CAPTION = (
 )
 NO_PUBLICATION = "_No published analysis is named for this dataset (`published` in the parameters)._"
 CELL_LABEL = re.compile(r"^#\|\s*label:\s*(\S+)", re.MULTILINE)
+CAPTION_OPTION = re.compile(r"^#\|\s*(fig|tbl)-cap:\s*(.*)$", re.MULTILINE)
 DISPLAY_MIME = ("image/svg+xml", "image/png", "text/html", "text/markdown", "text/plain")
+CHART_SCRIPTS = "charts.html"
+COMMIT_CHARS = 10
 
 
 @dataclass(frozen=True)
@@ -67,36 +78,101 @@ def _fill_missing_outputs(notebook, notice: str) -> None:
             cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": notice})]
 
 
-def _stage_notebook(status: SectionStatus, executed: Path, source: Path, target: Path) -> None:
+def _stage_notebook(status: SectionStatus, run: RunDir, source: Path, target: Path, commit: str) -> int:
+    """The notebook as both engines read it; returns how many charts it draws."""
     if status.state == "skipped":
         notebook = jupytext.read(source)
-        _fill_missing_outputs(notebook, f"**Skipped:** {status.message}")
+        _fill_missing_outputs(notebook, f"**Skipped:** {escape_markdown(status.message)}")
     else:
-        notebook = nbformat.read(executed, as_version=4)
+        notebook = nbformat.read(run.executed(status.notebook), as_version=4)
         if status.state == "failed":
-            _fill_missing_outputs(notebook, f"**Not produced:** {status.message}")
+            _fill_missing_outputs(notebook, f"**Not produced:** {escape_markdown(status.message)}")
+    drawn = _portable(notebook, run, status.notebook, commit)
     nbformat.write(notebook, target)
+    return drawn
 
 
-def _stage_published(run: RunDir, results: dict, published_dataset: str | None, target: Path) -> None:
+def _portable(notebook, run: RunDir, name: str, commit: str) -> int:
+    """Markdown outputs only, and captions that say where everything comes from; returns the charts."""
+    charts_drawn = 0
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        label = _labelled(cell)
+        cell.source = _sourced_captions(cell, name, commit)
+        outputs = []
+        for output in cell.get("outputs", []):
+            if output.output_type in ("display_data", "execute_result"):
+                output, is_chart = _as_markdown(output, run, label or "output")
+                charts_drawn += is_chart
+            outputs.append(output)
+        cell.outputs = outputs
+    return charts_drawn
+
+
+def _as_markdown(output, run: RunDir, scope: str):
+    """An HTML or SVG output as a raw HTML block in Markdown (a chart with its live view); others kept."""
+    data, said = output.get("data", {}), output.get("metadata", {}).get(OUTPUT_KEY, {})
+    if "image/svg+xml" in data:
+        svg = scope_svg_ids(data["image/svg+xml"], scope)
+        spec = run.root / said["spec"] if "spec" in said else None
+        if spec is not None and spec.is_file():
+            block = charts.chart_block(svg, json.loads(spec.read_text(encoding="utf-8")))
+            return nbformat.v4.new_output("display_data", data={"text/markdown": raw_html_block(block)}), True
+        return nbformat.v4.new_output("display_data", data={"text/markdown": raw_html_block(svg)}), False
+    if "text/html" in data:
+        return nbformat.v4.new_output(
+            "display_data", data={"text/markdown": raw_html_block(data["text/html"])}
+        ), False
+    return output, False
+
+
+def _sourced_captions(cell, name: str, commit: str) -> str:
+    """The cell's source with each caption followed by where it comes from: the notebook and commit, and
+    for a table the CSV with all its rows."""
+    sources = [f"[notebook {name}](notebooks/{name}.ipynb) at commit {commit}"]
+    for output in cell.get("outputs", []):
+        said = output.get("metadata", {}).get(OUTPUT_KEY, {})
+        if "csv" in said:
+            sources.append(f"[all {said['rows']:,} rows: CSV]({said['csv']})")
+
+    def sourced(option: re.Match) -> str:
+        caption = f"{yaml.safe_load(option.group(2)) or ''} ({'; '.join(sources)})"
+        return f"#| {option.group(1)}-cap: {json.dumps(caption, ensure_ascii=False)}"
+
+    return CAPTION_OPTION.sub(sourced, cell.source)
+
+
+def _stage_published(
+    run: RunDir, results: dict, published_dataset: str | None, target: Path, commit: str
+) -> None:
     """The comparison table as a labelled notebook cell, so both engines embed it like any other; kept
     with the run's notebooks too, where its caption links."""
     table = comparison_table(results, published_dataset)
     if table.height:
         run.tables.mkdir(parents=True, exist_ok=True)
-        table.write_csv(run.table(PUBLISHED_SECTION, "comparison"))
-        shown = {"text/html": html_table(table)}
+        path = run.table(PUBLISHED_SECTION, "comparison")
+        table.write_csv(path)
+        said = {OUTPUT_KEY: {"csv": str(path.relative_to(run.root)), "rows": table.height}}
+        shown = nbformat.v4.new_output("display_data", data={"text/html": html_table(table)}, metadata=said)
     else:
-        shown = {"text/markdown": NO_PUBLICATION}
+        shown = nbformat.v4.new_output("display_data", data={"text/markdown": NO_PUBLICATION})
     cell = nbformat.v4.new_code_cell(
         f'#| label: {PUBLISHED_LABEL}\n#| tbl-cap: "{PUBLISHED_CAPTION}"\n'
         "# Built by ioreport when the report was staged, from this run's findings.json.",
-        outputs=[nbformat.v4.new_output("display_data", data=shown)],
+        outputs=[shown],
     )
     notebook = nbformat.v4.new_notebook(cells=[cell])
     run.notebooks.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, run.executed(PUBLISHED_SECTION))
+    _portable(notebook, run, PUBLISHED_SECTION, commit)
     nbformat.write(notebook, target)
+
+
+def _short_commit(commit: str) -> str:
+    """The commit as captions name it: its first characters, and whether the checkout had changes."""
+    sha, dirty, _ = commit.partition("-dirty")
+    return commit if " " in commit else sha[:COMMIT_CHARS] + ("-dirty" if dirty else "")
 
 
 def _escaped(values: dict) -> dict:
@@ -151,14 +227,13 @@ def stage(
     shutil.copytree(REPORTS_DIR, stage_dir, ignore=shutil.ignore_patterns("_freeze", ".quarto", "*.html"))
     notebooks = stage_dir / STAGED_NOTEBOOKS
     notebooks.mkdir()
-    for status in statuses:
-        _stage_notebook(
-            status,
-            run.executed(status.notebook),
-            sources[status.notebook],
-            notebooks / f"{status.notebook}.ipynb",
-        )
-    _stage_published(run, results, published_dataset, notebooks / f"{PUBLISHED_SECTION}.ipynb")
+    commit = _short_commit(provenance["git_commit"])
+    drawn = sum(
+        _stage_notebook(status, run, sources[status.notebook], notebooks / f"{status.notebook}.ipynb", commit)
+        for status in statuses
+    )
+    _stage_published(run, results, published_dataset, notebooks / f"{PUBLISHED_SECTION}.ipynb", commit)
+    (stage_dir / CHART_SCRIPTS).write_text(charts.page_scripts(drawn), encoding="utf-8")
     # Variables are Markdown, in Quarto as offline: every value is escaped here, once, but the prose,
     # which escapes the dataset's text it quotes and keeps its own emphasis.
     variables = _escaped(display_tree(results, MISSING))

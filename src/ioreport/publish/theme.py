@@ -1,8 +1,9 @@
-"""One look for every chart, and one way to turn a chart into SVG and PNG files.
+"""One look for every chart, and one way to turn a chart into its specification, SVG and PNG files.
 
-Charts are static: SVG for reading and printing, PNG for slides. Nothing loads
-from a CDN (Altair's default HTML renderer would), and Chinese labels render
-with the Noto Sans CJK font shipped as a wheel, registered with vl-convert.
+Every chart is kept three ways: its Vega-Lite specification (the report draws it interactively from
+that, with the Vega bundle vl-convert ships, inline), a static SVG (for print, PDF, and readers without
+scripts) and a PNG (for slides). Nothing loads from a CDN (Altair's default HTML renderer would), and
+Chinese labels render with the Noto Sans CJK font shipped as a wheel, registered with vl-convert.
 """
 
 from __future__ import annotations
@@ -56,14 +57,30 @@ def enable() -> None:
     vl_convert.register_font_directory(str(FONT_FILE.parent))
 
 
-def to_svg(chart: alt.TopLevelMixin) -> str:
+def spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite specification, data inline: what the static and the interactive views draw."""
     enable()
-    return vl_convert.vegalite_to_svg(chart.to_dict())
+    return chart.to_dict()
 
 
-def to_png(chart: alt.TopLevelMixin) -> bytes:
-    enable()
-    return vl_convert.vegalite_to_png(chart.to_dict(), scale=PNG_SCALE)
+def to_svg(vega_lite: dict) -> str:
+    return vl_convert.vegalite_to_svg(vega_lite)
+
+
+def to_png(vega_lite: dict) -> bytes:
+    return vl_convert.vegalite_to_png(vega_lite, scale=PNG_SCALE)
+
+
+def zoomable(chart: alt.Chart) -> alt.Chart:
+    """A timeline the reader can zoom and pan along its x axis (in the report; the SVG is the whole span).
+    Named, so that the specification is the same in every run."""
+    return chart.add_params(alt.selection_interval(name="zoom", bind="scales", encodings=["x"]))
+
+
+def legend_filter(field: str, name: str) -> tuple[alt.Parameter, alt.Opacity]:
+    """A click on a legend entry brings out its series, the others faded: the parameter and the opacity."""
+    pick = alt.selection_point(name=name, fields=[field], bind="legend")
+    return pick, alt.condition(pick, alt.value(0.9), alt.value(0.15))
 
 
 def bucket_shares(frame, group: str, count: str, title: str, x_title: str | None, y_title: str) -> alt.Chart:

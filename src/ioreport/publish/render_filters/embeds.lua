@@ -4,8 +4,8 @@ render.py expands each `{{< embed notebooks/NAME.ipynb#LABEL >}}` into a div
 `::: {#LABEL .ioreport-embed notebook="notebooks/NAME.ipynb" caption="…"}` holding the outputs.
 This filter runs after profiles.lua, so hidden content takes no number, as in Quarto. It numbers
 `fig-` and `tbl-` labels in document order, one sequence per prefix, and writes
-<figure id="fig-LABEL" class="ioreport-figure">…<figcaption>Figure N: caption <a class="notebook-link"
-href="notebooks/NAME.ipynb">notebook NAME</a></figcaption></figure> (a table's caption goes above).
+<figure id="fig-LABEL" class="ioreport-figure">…<figcaption>Figure N: caption</figcaption></figure> (a
+table's caption goes above); the caption is Markdown.
 Then `@fig-LABEL`, `@tbl-LABEL` and `@sec-LABEL` (a numbered heading) become links reading "Figure N" / "Table N" / "Section N"; `-@fig-LABEL`
 reads just "N".
 ]]
@@ -27,14 +27,13 @@ local function prefix_of(label)
 end
 
 local function caption(target, div)
-  local notebook = div.attributes.notebook
-  local name = pandoc.path.split_extension(pandoc.path.filename(notebook))
   local text = target.name .. NO_BREAK_SPACE .. target.number
+  local inlines = pandoc.Inlines(text)
   if div.attributes.caption ~= "" then
-    text = text .. ": " .. div.attributes.caption
+    -- Markdown, as Quarto reads a caption: staging adds links to the notebook and the full CSV.
+    local parsed = pandoc.read(div.attributes.caption, "markdown").blocks[1]
+    inlines = inlines .. { pandoc.Str(":"), pandoc.Space() } .. (parsed and parsed.content or {})
   end
-  local link = pandoc.Link("notebook " .. name, notebook, "", pandoc.Attr("", { "notebook-link" }))
-  local inlines = pandoc.Inlines(text) .. { pandoc.Space(), link }
   return {
     pandoc.RawBlock("html", "<figcaption>"), pandoc.Plain(inlines), pandoc.RawBlock("html", "</figcaption>"),
   }
