@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 
 import pytest
 import yaml
@@ -34,8 +35,9 @@ def test_every_ioreport_command_in_the_readme_exists(command):
 
 def test_the_documented_parameters_are_the_real_ones():
     block = re.search(r"```yaml\n(.*?)```", README, flags=re.DOTALL).group(1)
-    documented = set(yaml.safe_load("\n".join(line.strip() for line in block.splitlines())))
-    assert documented <= set(RunParams.model_fields), documented - set(RunParams.model_fields)
+    example = yaml.safe_load(textwrap.dedent(block))
+    assert set(example) <= set(RunParams.model_fields), set(example) - set(RunParams.model_fields)
+    RunParams.model_validate(example)  # every value of the example is valid, nested settings too
 
 
 # --- The findings.json contract in the README, against the JSON Schema the code writes ----------------
@@ -123,3 +125,11 @@ def test_the_contract_check_catches_a_key_the_code_does_not_write():
     written = schema()
     contract = {**_contract(), "accounts": {"share_zero_followers": None, "share_of_bots": None}}
     assert _missing(contract, written, written["$defs"], "") == ["accounts.share_of_bots"]
+
+
+def test_the_readme_names_every_claim_and_the_folder_run():
+    from ioreport.analysis.claims import CLAIM_IDS
+
+    claims_table = README.split("## What the report claims")[1].split("##")[0]
+    assert [name for name in CLAIM_IDS if f"| `{name}` |" not in claims_table] == []
+    assert "ioreport run FOLDER" in README
