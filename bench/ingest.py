@@ -9,9 +9,10 @@ starts from an empty cache directory each time: it hashes its inputs too.
     .venv/bin/python bench/ingest.py                 # scales 1 and 10, two rounds
     .venv/bin/python bench/ingest.py --scales 3 --rounds 3
 
-Prints a Markdown table: wall time and peak RSS of each, and their ratio. The data sets are generated once
-into data/generated/bench-scale<N>; when the generator cannot run, the scale-1 data set already generated
-is repeated N times (tweet ids shifted by the copy number, which keeps them in their second) instead.
+Prints a Markdown table: wall time, CPU time and peak RSS of each, and their ratios. The data sets are
+generated once into data/generated/bench-scale<N>; when the generator cannot run, the scale-1 data set
+already generated is repeated N times instead (tweet ids shifted by the copy number, which keeps them in
+their second).
 """
 
 from __future__ import annotations
@@ -92,8 +93,9 @@ def _repeat(base: Path, times: int, out: Path) -> None:
             )
 
 
-def measure(script: str, data: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one process running the script on the data set."""
+def measure(script: str, data: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user and system, all threads) and peak RSS (MiB) of one process running
+    the script on the data set. CPU time says more than wall time on a machine shared with others."""
     with tempfile.TemporaryDirectory(dir=GENERATED) as scratch:
         arguments = [str(data / TWEETS_FILE), str(data / USERS_FILE), scratch]
         started = time.perf_counter()
@@ -102,7 +104,7 @@ def measure(script: str, data: Path) -> tuple[float, float]:
         seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"benchmark process failed: {script}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def rows_of(data: Path) -> int:
@@ -136,20 +138,27 @@ def main() -> None:
     rows = []
     for scale in options.scales:
         data = dataset(scale)
-        timings: dict[str, list[tuple[float, float]]] = {"ioreport": [], "floor": []}
+        timings: dict[str, list[tuple[float, float, float]]] = {"ioreport": [], "floor": []}
         for _ in range(options.rounds):
             timings["ioreport"].append(measure(INGEST, data))
             timings["floor"].append(measure(FLOOR, data))
-        ingest_s, floor_s = (statistics.median(t for t, _ in timings[name]) for name in ("ioreport", "floor"))
-        ingest_mb, floor_mb = (max(m for _, m in timings[name]) for name in ("ioreport", "floor"))
+        ingest_s, floor_s = (statistics.median(t[0] for t in timings[name]) for name in ("ioreport", "floor"))
+        ingest_cpu, floor_cpu = (
+            statistics.median(t[1] for t in timings[name]) for name in ("ioreport", "floor")
+        )
+        ingest_mb, floor_mb = (max(t[2] for t in timings[name]) for name in ("ioreport", "floor"))
         size = sum((data / name).stat().st_size for name in (TWEETS_FILE, USERS_FILE)) / 2**20
         cells = [f"{scale}", f"{rows_of(data):,}", f"{size:,.0f}"]
         cells += [f"{ingest_s:.2f}", f"{floor_s:.2f}", f"{ingest_s / floor_s:.2f}"]
+        cells += [f"{ingest_cpu:.1f}", f"{floor_cpu:.1f}", f"{ingest_cpu / floor_cpu:.2f}"]
         cells += [f"{ingest_mb:,.0f}", f"{floor_mb:,.0f}", f"{ingest_mb / floor_mb:.2f}"]
         rows.append(f"| {' | '.join(cells)} |")
     print(f"\nMachine: {machine()}; median of {options.rounds} alternated rounds, peak RSS the largest.\n")
-    print("| scale | tweets rows | MiB | ioreport s | floor s | ratio | ioreport MiB | floor MiB | ratio |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| scale | tweets rows | input MiB | ioreport s | floor s | ratio | ioreport CPU s | floor CPU s "
+        "| ratio | ioreport peak MiB | floor peak MiB | ratio |"
+    )
+    print("|" + " ---: |" * 12)
     print("\n".join(rows))
 
 
