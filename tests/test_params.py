@@ -63,3 +63,58 @@ def test_malformed_yaml(tmp_path):
 def test_missing_parameters_file():
     with pytest.raises(InputError, match="parameters file not found"):
         load_params(Path("/nonexistent/params.yaml"))
+
+
+# --- Every parameter file is checked before anything runs (lexicons too) ----------------------------
+
+BOMB = """\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+"""
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "message"),
+    [
+        ('evil: ["/<img src=x onerror=window.__pwn=1>(/"]', "invalid regular expression"),
+        ("", "expected a mapping of topics"),
+        ("- just\n- a list\n", "expected a mapping of topics"),
+        ("topic: [unclosed\n", "not valid YAML"),
+        (BOMB, "anchors and aliases"),
+        ("hong_kong: []\n", "non-empty list of keywords"),
+        ("hong_kong: ['']\n", "keyword 1 must be non-empty text"),
+        ("untagged: [x]\n", "a topic name must be text other than"),
+        (f"long: ['{'x' * 600}']\n", "over 500 characters"),
+    ],
+)
+def test_a_bad_lexicon_is_one_error_before_ingest(tmp_path, lexicon, message):
+    (tmp_path / "u.csv").write_text("x")
+    (tmp_path / "topics.yaml").write_text(lexicon, encoding="utf-8")
+    path = write_params(tmp_path / "p.yaml", name="a", users="u.csv", topics="topics.yaml")
+    with pytest.raises(InputError, match=message):
+        load_params(path)
+
+
+def test_the_cli_prints_a_hostile_error_as_text_and_exits_2(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from ioreport import cli
+
+    (tmp_path / "u.csv").write_text("x")
+    (tmp_path / "topics.yaml").write_text('evil: ["/[bold]<img src=x onerror=alert(1)>(/"]', encoding="utf-8")
+    path = write_params(tmp_path / "p.yaml", name="a", users="u.csv", topics="topics.yaml")
+    ingested = []
+    monkeypatch.setattr("ioreport.pipeline.data.ingest", lambda *a, **k: ingested.append(a))
+    outcome = CliRunner().invoke(cli.app, ["run", str(path), "--out", str(tmp_path / "out")])
+    assert outcome.exit_code == 2 and ingested == []
+    assert "[bold]<img src=x onerror=alert(1)>" in outcome.output  # shown as it is, not as markup
+    assert "Traceback" not in outcome.output and outcome.output.count("error:") == 1
+
+
+def test_an_oversized_parameters_file_is_refused(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text("name: a\n" + "#" * (2 << 20) + "\n")
+    with pytest.raises(InputError, match="too large"):
+        load_params(path)

@@ -503,3 +503,20 @@ def test_a_failing_quarto_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.delenv(RENDERER_ENV, raising=False)
     with pytest.raises(RenderError, match="quarto failed .*ERROR: bad YAML"):
         render_report(make_stage(tmp_path), tmp_path / "index.html")
+
+
+def test_markup_that_slipped_in_embeds_no_local_file_and_fetches_nothing(tmp_path):
+    """Pandoc runs in its sandbox: an <img> pointing at a local file or a URL is not embedded."""
+    import base64
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the secret", encoding="utf-8")
+    report = REPORT.replace(
+        "# Details", f'# Details\n\n<img src="{secret}"> <img src="http://example.invalid/beacon.png">\n'
+    )
+    stage = make_stage(tmp_path / "source", report)
+    output = tmp_path / "index.html"
+    render_with_pandoc(stage, output)
+    html_text = output.read_text(encoding="utf-8")
+    assert base64.b64encode(b"the secret").decode() not in html_text and "the secret" not in html_text
+    assert "data:image/png;base64" not in html_text.split("Details")[-1].split("beacon")[0]

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ioreport.config.paths import DEFAULT_PARAMS, DEFAULT_RUN_DIR
 from ioreport.config.rundir import RunDir
@@ -22,7 +23,8 @@ def _say(message: str) -> None:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    console.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    # The message may quote a parameters file or a dataset: it is printed as text, never as markup.
+    console.print(f"[bold red]error:[/] {escape(message)}", markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 

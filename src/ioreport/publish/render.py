@@ -33,6 +33,7 @@ RENDERER_ENV = "IOREPORT_RENDERER"  # "pandoc" or "quarto" forces an engine; uns
 REPORT_SOURCE = "index.qmd"
 PROJECT_FILE = "_quarto.yml"  # project-wide options, which the document's front matter overrides
 VARIABLES_FILE = "_variables.yml"
+STYLES_HEADER = "_styles.html"  # the stylesheets, inlined for pandoc
 FILTERS_DIR = Path(__file__).resolve().parent / "render_filters"
 # Order matters: a figure inside hidden content must be gone before figures are numbered.
 LUA_FILTERS = ("profiles.lua", "embeds.lua")
@@ -115,6 +116,9 @@ def render_with_pandoc(stage_dir: Path, output_html: Path, profiles: Sequence[st
         "--to=html5",
         "--standalone",
         "--embed-resources",
+        # Reads only the files named here: markup that slipped into the report can embed no local file
+        # and fetch nothing from the network.
+        "--sandbox",
         "--section-divs",
         *(f"--lua-filter={FILTERS_DIR / name}" for name in LUA_FILTERS),
         *_option_flags(options, stage_dir),
@@ -180,12 +184,16 @@ def _html_options(meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def _option_flags(options: dict[str, Any], stage_dir: Path) -> list[str]:
-    stylesheets = _as_list(options.get("css"))
-    for stylesheet in stylesheets:
+    styles = []
+    for stylesheet in _as_list(options.get("css")):
         # Checked here: pandoc only warns about a missing one, and leaves a dangling <link>.
         if not (stage_dir / stylesheet).is_file():
             raise RenderError(f"stylesheet {stylesheet!r} named in the front matter is not in {stage_dir}")
-    flags = [f"--css={stylesheet}" for stylesheet in stylesheets]
+        styles.append((stage_dir / stylesheet).read_text(encoding="utf-8"))
+    # Inlined into the header here: in its sandbox pandoc reads no stylesheet itself.
+    header = stage_dir / STYLES_HEADER
+    header.write_text("".join(f"<style>\n{css}</style>\n" for css in styles), encoding="utf-8")
+    flags = [f"--include-in-header={STYLES_HEADER}"]
     for name in _as_list(options.get("include-after-body")):
         if not (stage_dir / name).is_file():
             raise RenderError(f"include-after-body {name!r} named in the front matter is not in {stage_dir}")
@@ -214,6 +222,8 @@ def _pandoc_metadata(
     if "title" not in metadata:
         metadata["pagetitle"] = "Report"  # pandoc warns when an HTML page has no <title>
     metadata["ioreport-profiles"] = list(profiles)  # read by render_filters/profiles.lua
+    # No stylesheet of pandoc's own: the report's is the only one, as in Quarto with `theme: none`.
+    metadata["document-css"] = False
     return metadata
 
 
