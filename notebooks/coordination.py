@@ -1,39 +1,33 @@
 # %% [markdown]
 # # Coordination
-# Accounts that did the same thing within seconds of each other, again and again: retweeted the same
-# tweet (co-retweet), posted the same text (co-tweet) or nearly the same (near-duplicate), pushed the
-# same hashtags (co-hashtag), shared the same link (co-link) or answered the same tweet (co-reply).
-# In each network two accounts are linked by the distinct items they both used within its time window;
+# Accounts that did the same thing within seconds of each other, again and again, more often than chance
+# would have them: retweeted the same tweet (co-retweet), posted the same text (co-tweet) or nearly the
+# same (near-duplicate), pushed the same hashtags (co-hashtag), shared the same link (co-link) or answered
+# the same tweet (co-reply). In each network two accounts are linked by the distinct items they both used
+# within its time window, when accounts acting independently would hardly ever coincide so much (each
+# item as popular and bursty as it was: viral tweets, stock phrases and trending hashtags say little).
 # Leiden finds the communities, in each network and in all of them combined. Every link keeps its
-# evidence: the tweets behind it. Logic: `ioreport.analysis.coordination`.
+# evidence and its chance. Logic: `ioreport.analysis.coordination`.
 
 # %% tags=["parameters"]
 data_dir = ""  # the ingested dataset (an ingest cache directory); empty: the synthetic default
 run_dir = ""  # where findings, figures and tables go; empty: runs/default
 topics = None  # the lexicon, {"file": name, "topics": {topic: [keyword or /regex/, ...]}}, or None
-# Per network: the window within which two uses of an item link two accounts, and the distinct items an
-# edge needs.
+# Per network: the window within which two uses of an item link two accounts, the distinct items an
+# edge needs, and the largest chance an edge may have (`ioreport.config.coordination`).
 coordination = {
-    "co_retweet": {"window_seconds": 60.0, "min_weight": 2},
-    "co_tweet": {"window_seconds": 60.0, "min_weight": 2},
-    "near_duplicate": {"window_seconds": 60.0, "min_weight": 2},
-    "co_hashtag": {"window_seconds": 60.0, "min_weight": 4},
-    "co_link": {"window_seconds": 60.0, "min_weight": 2},
-    "co_reply": {"window_seconds": 60.0, "min_weight": 2},
+    "co_retweet": {"window_seconds": 120.0, "min_weight": 2, "chance_threshold": 0.01},
+    "co_tweet": {"window_seconds": 120.0, "min_weight": 2, "chance_threshold": 0.01},
+    "near_duplicate": {"window_seconds": 120.0, "min_weight": 2, "chance_threshold": 0.01},
+    "co_hashtag": {"window_seconds": 120.0, "min_weight": 2, "chance_threshold": 0.01},
+    "co_link": {"window_seconds": 120.0, "min_weight": 2, "chance_threshold": 0.01},
+    "co_reply": {"window_seconds": 120.0, "min_weight": 2, "chance_threshold": 0.01},
 }
 
 # %%
 import altair as alt
 
-from ioreport.analysis.coordination import (
-    NETWORK_TYPES,
-    build_network,
-    cluster_table,
-    combine,
-    communities,
-    figures,
-    tables,
-)
+from ioreport.analysis.coordination import figures, section, tables
 from ioreport.pipeline.context import open_run
 from ioreport.publish import theme
 
@@ -41,31 +35,33 @@ TOP_CLUSTERS = 5  # the largest communities shown with their evidence
 ITEMS_PER_CLUSTER = 4
 
 run = open_run(data_dir, run_dir, "coordination")
-tweets = run.tweets()
-networks = {kind: build_network(tweets, kind, **coordination[kind]) for kind in NETWORK_TYPES}
-networks["combined"] = combine(list(networks.values()))
-memberships = {name: communities(network.edges) for name, network in networks.items()}
-combined, members = networks["combined"], memberships["combined"]
-clusters = cluster_table(members, combined, tweets, topics["topics"] if topics else None)
-amplification = figures.amplification(tweets, members["userid"].to_list())
-found = tables.summarise(networks, memberships, clusters, amplification)
-run.record(found, tables.claims(found))
+result = section.analyse(run.tweets(), coordination, topics["topics"] if topics else None)
+networks, memberships, clusters = result.networks, result.memberships, result.clusters
+combined, members = result.combined, memberships[tables.COMBINED]
+run.record(result.findings, result.claims)
 run.text(
-    f"{combined.accounts:,} accounts are linked in at least one network, in "
-    f"{members['community'].n_unique():,} communities of the combined network. Edges: "
-    + "; ".join(f"{name} {n.edges.height:,}" for name, n in networks.items() if name != "combined")
+    f"{combined.accounts:,} accounts are linked beyond chance in at least one network, in "
+    f"{members['community'].n_unique():,} communities of the combined network. Edges beyond chance (of "
+    "the candidates at each window and minimum weight): "
+    + "; ".join(
+        f"{name} {n.edges.height:,} of {n.candidate_edges.height:,}"
+        for name, n in networks.items()
+        if name != tables.COMBINED
+    )
     + "."
 )
 
 # %%
 #| label: tbl-coordination-networks
-#| tbl-cap: "The coordination networks: time window, minimum edge weight (distinct shared items), and what each found."
+#| tbl-cap: "The coordination networks: time window, minimum edge weight (distinct shared items), chance threshold, the candidate edges at that window and weight, and what each found beyond chance."
 run.table(tables.overview(networks, memberships), "networks")
 
 # %%
 #| label: fig-coordination-network
 #| fig-cap: "The 16 largest communities of the combined network, each laid out on its own, largest first, with the networks its members shared items in (copy: co-tweet); a line is an edge inside a community (thicker: more shared items). The eight largest are in colour."
-NO_COMMUNITIES = "_No coordinated communities at these windows and minimum weights._"
+NO_COMMUNITIES = (
+    "_No coordinated communities beyond chance at these windows, minimum weights and thresholds._"
+)
 if members.height == 0:
     run.text(NO_COMMUNITIES)
 else:
@@ -124,7 +120,7 @@ else:
 
 # %%
 #| label: tbl-coordination-clusters
-#| tbl-cap: "Communities of the combined network, largest first: members, what they shared (distinct items, tweets, networks), when, topics and top hashtags."
+#| tbl-cap: "Communities of the combined network, largest first: members, the chance of the weakest link holding each together, what they shared (distinct items, tweets, networks), when, topics and top hashtags."
 if members.height == 0:
     run.text(NO_COMMUNITIES)
 else:
@@ -132,7 +128,7 @@ else:
 
 # %%
 #| label: tbl-coordination-evidence
-#| tbl-cap: "Evidence for the five largest communities: the items most of their members shared, with the tweets behind them and one of their texts."
+#| tbl-cap: "Evidence for the five largest communities: the items most of their members shared, with the tweets behind them, one of their texts, and the chance of the strongest edge each is behind."
 if members.height == 0:
     run.text(NO_COMMUNITIES)
 else:
@@ -147,7 +143,7 @@ else:
 #| label: fig-coordination-amplification
 #| fig-cap: "Whose tweets were retweeted, by the coordinated accounts (in any network) and by the other accounts of the archive."
 run.figure(
-    alt.Chart(amplification, title="Who retweets whom")
+    alt.Chart(result.amplification, title="Who retweets whom")
     .mark_bar()
     .encode(
         y=alt.Y("retweeter:N", title=None, sort=list(figures.RETWEETED)),

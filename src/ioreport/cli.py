@@ -97,7 +97,9 @@ def ingest(
 @app.command()
 def network(
     params: Annotated[Path, typer.Argument(help="Run parameters (YAML).")],
-    out: Annotated[Path, typer.Option(help="Edges file: .csv (source,target,weight) or .graphml (Gephi).")],
+    out: Annotated[
+        Path, typer.Option(help="Edges file: .csv (source,target,weight,chance) or .graphml (Gephi).")
+    ],
     network_type: Annotated[
         str,
         typer.Option("--type", help="co_retweet, co_tweet, near_duplicate, co_hashtag, co_link or co_reply."),
@@ -106,6 +108,10 @@ def network(
         float | None, typer.Option(help="Seconds within which two uses of an item link two accounts.")
     ] = None,
     min_weight: Annotated[int | None, typer.Option(help="Distinct shared items an edge needs.")] = None,
+    chance_threshold: Annotated[
+        float | None,
+        typer.Option(help="Largest chance an edge may have (1 keeps every edge at the window and weight)."),
+    ] = None,
     text_mode: Annotated[
         str,
         typer.Option(
@@ -114,9 +120,11 @@ def network(
         ),
     ] = "default",
 ) -> None:
-    """Write a coordination network's edges, and its evidence (OUT's name + .evidence.csv) beside them.
+    """Write a coordination network's edges, each with its chance, and its evidence (OUT's name +
+    .evidence.csv) beside them.
 
-    WINDOW and MIN_WEIGHT default to the report's for that type (60 s; 2 distinct items, 4 for co_hashtag).
+    WINDOW, MIN_WEIGHT and CHANCE_THRESHOLD default to the run's for that type (PARAMS' `coordination:`,
+    whose own defaults are the report's: 120 s, 2 distinct items, 0.01).
     """
     from ioreport.analysis import coordination
     from ioreport.analysis.coordination.export import write_network
@@ -128,19 +136,24 @@ def network(
     if text_mode not in coordination.TEXT_MODES:
         _fail(f"unknown text mode {text_mode!r} (known: {', '.join(coordination.TEXT_MODES)})")
     try:
-        data = load_data(load_params(params), progress=lambda msg: console.print(msg, markup=False))
+        run_params = load_params(params)
+        data = load_data(run_params, progress=lambda msg: console.print(msg, markup=False))
     except InputError as exc:
         _fail(str(exc))
     tweets = data.scan_tweets()
     if tweets is None:
         _fail(f"{params}: no tweets file, so no coordination network")
-    built = coordination.build_network(tweets, network_type, window, min_weight, text_mode=text_mode)
+    given = {"window_seconds": window, "min_weight": min_weight, "chance_threshold": chance_threshold}
+    settings = getattr(run_params.coordination, network_type).model_dump()
+    settings.update({name: value for name, value in given.items() if value is not None})
+    built = coordination.build_network(tweets, network_type, **settings, text_mode=text_mode)
     membership = coordination.communities(built.edges)
     evidence = write_network(built, out, membership)
     console.print(
-        f"{network_type} (window {built.window_seconds:g} s, min weight {built.min_weight}): "
-        f"{built.edges.height:,} edges between {built.accounts:,} accounts, "
-        f"{membership['community'].n_unique():,} communities; wrote {out} and {evidence}",
+        f"{network_type} (window {built.window_seconds:g} s, min weight {built.min_weight}, chance at most "
+        f"{built.chance_threshold:g}): {built.edges.height:,} edges (of {built.candidate_edges.height:,} "
+        f"candidates) between {built.accounts:,} accounts, {membership['community'].n_unique():,} "
+        f"communities; wrote {out} and {evidence}",
         markup=False,
     )
 

@@ -2,13 +2,15 @@
 
 Leiden (leidenalg on igraph) optimises the modularity of the weighted network from a fixed seed, on a
 graph built in a fixed order (accounts sorted, edges sorted), so a run gives the same communities every
-time. Communities are numbered from 1, largest first (ties: by their first member).
+time. Communities are numbered from 1, largest first (ties: by their first member). A community's chance
+is that of the weakest link holding it together (`community_chance`).
 """
 
 from __future__ import annotations
 
 import igraph
 import leidenalg
+import numpy as np
 import polars as pl
 
 from ioreport.analysis import narratives
@@ -18,6 +20,7 @@ from ioreport.config.lexicon import Lexicon
 
 LEIDEN_SEED = 20200611
 TOP_HASHTAGS = 3
+TINY = 1e-300  # chances below it are taken as it: log(0) orders nothing
 
 
 def account_graph(edges: pl.DataFrame, accounts: pl.Series | None = None) -> tuple[igraph.Graph, pl.Series]:
@@ -25,9 +28,13 @@ def account_graph(edges: pl.DataFrame, accounts: pl.Series | None = None) -> tup
     if accounts is None:
         accounts = pl.concat([edges["source"], edges["target"]]).unique()
     accounts = accounts.sort()
-    index = {account: i for i, account in enumerate(accounts.to_list())}
-    ends = edges.select("source", "target").iter_rows()
-    return igraph.Graph(n=len(accounts), edges=[(index[s], index[t]) for s, t in ends]), accounts
+    ends = np.column_stack([_codes(edges["source"], accounts), _codes(edges["target"], accounts)])
+    return igraph.Graph(n=len(accounts), edges=ends), accounts
+
+
+def _codes(userids: pl.Series, accounts: pl.Series) -> np.ndarray:
+    """Each userid's position among the (sorted) accounts."""
+    return userids.cast(pl.Enum(accounts)).to_physical().cast(pl.Int64).to_numpy()
 
 
 def communities(edges: pl.DataFrame, seed: int = LEIDEN_SEED) -> pl.DataFrame:
@@ -57,6 +64,32 @@ def communities(edges: pl.DataFrame, seed: int = LEIDEN_SEED) -> pl.DataFrame:
     )
 
 
+def community_chance(edges: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
+    """community, chance: the chance of the weakest link that holds each community together.
+
+    Every member is joined to the others by a chain of the community's edges each at most this likely by
+    chance (the largest chance in its minimum spanning tree on chance, Kruskal's bottleneck); 1 where the
+    community's edges do not join all its members.
+    """
+    inside = within_communities(edges, membership).sort("source", "target")
+    if inside.is_empty():
+        return pl.DataFrame(schema={"community": pl.Int64, "chance": pl.Float64})
+    graph, _ = account_graph(inside, membership["userid"])
+    # The tree on the logarithm of chance is the tree on chance (a monotone map), and keeps tiny values apart.
+    log_chance = np.log(inside["chance"].clip(lower_bound=TINY).to_numpy())
+    tree = graph.spanning_tree(weights=log_chance.tolist(), return_tree=False)
+    bottleneck = inside[tree].group_by("community").agg(pl.col("chance").max(), links=pl.len())
+    sizes = membership.group_by("community").agg(size=pl.len())
+    return (
+        sizes.join(bottleneck, on="community", how="left")
+        .select(
+            "community",
+            chance=pl.when(pl.col("links") == pl.col("size") - 1).then(pl.col("chance")).otherwise(1.0),
+        )
+        .sort("community")
+    )
+
+
 def member_lists(membership: pl.DataFrame) -> list[list[str]]:
     """Communities as lists of userids: largest first, members sorted."""
     grouped = membership.group_by("community", maintain_order=True).agg(pl.col("userid").sort())
@@ -79,7 +112,8 @@ def cluster_table(
     tweets: pl.LazyFrame,
     lexicon: Lexicon | None = None,
 ) -> pl.DataFrame:
-    """Per community: size, members, what it shared (items, tweets, networks), when, topics, top hashtags."""
+    """Per community: size, members, its chance, what it shared (items, tweets, networks), when, topics, top
+    hashtags."""
     inside = within_communities(network.evidence, membership)
     shared = inside.group_by("community").agg(
         shared_items=pl.struct("network", "item").n_unique(),
@@ -92,6 +126,7 @@ def cluster_table(
     table = (
         membership.group_by("community")
         .agg(size=pl.len(), members=pl.col("userid").sort())
+        .join(community_chance(network.edges, membership), on="community", how="left")
         .join(shared, on="community", how="left")
         .join(_top_hashtags(tweet_communities, tweets), on="community", how="left")
     )

@@ -1,4 +1,5 @@
-"""Writing a network for other tools: edges as CSV or GraphML (Gephi), and its evidence beside them."""
+"""Writing a network for other tools: edges (with their chance) as CSV or GraphML (Gephi), and its evidence
+beside them."""
 
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ def evidence_path(edges_path: Path) -> Path:
 
 
 def write_network(network: CoordinationNetwork, path: Path, membership: pl.DataFrame | None = None) -> Path:
-    """Edges to `path` (GraphML by its extension, else CSV: source,target,weight) and the evidence beside it.
+    """Edges to `path` (GraphML by its extension, else CSV: source,target,weight,chance) and the evidence
+    beside it (each row with its edge's chance).
 
-    GraphML nodes carry the userid as name and label, and their community when `membership` is given.
-    Returns the evidence file's path.
+    GraphML nodes carry the userid as name and label, and their community when `membership` is given; edges
+    their weight and chance. Returns the evidence file's path.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == GRAPHML:
@@ -49,6 +51,7 @@ def _graph(edges: pl.DataFrame, membership: pl.DataFrame | None) -> igraph.Graph
     graph, accounts = account_graph(edges)
     graph.vs["name"] = graph.vs["label"] = accounts.to_list()
     graph.es["weight"] = edges["weight"].to_list()
+    graph.es["chance"] = edges["chance"].to_list()
     if membership is not None:
         community = dict(membership.select("userid", "community").iter_rows())
         graph.vs["community"] = [community[account] for account in accounts.to_list()]

@@ -31,12 +31,22 @@ def normalised_text(mode: TextMode = "default") -> pl.Expr:
     white space collapsed. toolkit: coordination-network-toolkit's `message_preprocessor` (lower case,
     @mentions removed, white space collapsed), for parity with it.
     """
+    return _normalised(_stripped(mode), mode)
+
+
+def _stripped(mode: TextMode) -> pl.Expr:
+    """The tweet's text without what differs between copies of it: links and mentions (toolkit: mentions;
+    its lower case first changes nothing they match)."""
     text = pl.col("tweet_text").fill_null("")
-    if mode == "toolkit":
-        text = text.str.to_lowercase().str.replace_all(TOOLKIT_MENTION, "")
-    else:
-        text = without_links_and_mentions(text).str.normalize("NFKC").str.to_lowercase()
-    return collapsed_whitespace(text)
+    return (
+        text.str.replace_all(TOOLKIT_MENTION, "") if mode == "toolkit" else without_links_and_mentions(text)
+    )
+
+
+def _normalised(stripped: pl.Expr, mode: TextMode) -> pl.Expr:
+    if mode == "default":
+        stripped = stripped.str.normalize("NFKC")
+    return collapsed_whitespace(stripped.str.to_lowercase())
 
 
 def uses(
@@ -45,36 +55,49 @@ def uses(
     text_mode: TextMode = "default",
     near_duplicates: NearDuplicateSettings | None = None,
 ) -> pl.DataFrame:
-    """Each use of an item: userid, tweetid, time (ms) and item (text)."""
+    """Each use of an item: userid, tweetid, time (ms) and item (a tweet id, or a text)."""
     if network_type not in NETWORK_TYPES:
         raise ValueError(f"unknown network type {network_type!r} (known: {', '.join(NETWORK_TYPES)})")
     timed = tweets.filter(pl.col(TWEET_TIMESTAMP).is_not_null())
     if network_type == "co_retweet":
-        return _uses(
-            timed.filter(pl.col("retweet_tweetid").is_not_null()), pl.col("retweet_tweetid").cast(pl.String)
-        )
+        return _uses(timed, pl.col("retweet_tweetid"))
     own = timed.filter(pl.col("retweet_tweetid").is_null())
     if network_type == "co_reply":
-        replies = own.filter(pl.col("in_reply_to_tweetid").is_not_null())
-        return _uses(replies, pl.col("in_reply_to_tweetid").cast(pl.String))
+        return _uses(own, pl.col("in_reply_to_tweetid"))
     if network_type == "co_hashtag":
-        return _uses(own.explode("hashtags"), "#" + folded_hashtag(pl.col("hashtags")), drop_empty="hashtags")
+        return _uses(
+            own.explode("hashtags"), _non_empty("#" + folded_hashtag(pl.col("hashtags")), "hashtags")
+        )
     if network_type == "co_link":
-        return _uses(own.explode("urls"), pl.col("urls"), drop_empty="urls")
-    texts = _uses(own, normalised_text(text_mode))
-    if network_type == "co_tweet":
-        return texts
-    labels = group_labels(texts["item"], near_duplicates or NearDuplicateSettings())
+        return _uses(own.explode("urls"), _non_empty(pl.col("urls"), "urls"))
+    # Copies are many: the costly steps (NFKC, lower case) run once per distinct stripped text.
+    stripped = own.with_columns(stripped=_stripped(text_mode))
+    distinct = (
+        stripped.select("stripped").unique().with_columns(text=_normalised(pl.col("stripped"), text_mode))
+    )
+    texts = _uses(stripped.join(distinct, on="stripped"), _non_empty(pl.col("text")))
+    return texts if network_type == "co_tweet" else near_duplicate_uses(texts, near_duplicates)
+
+
+def near_duplicate_uses(texts: pl.DataFrame, settings: NearDuplicateSettings | None = None) -> pl.DataFrame:
+    """The co_tweet uses (`texts`) as near-duplicate uses: each text's item its group's label."""
+    labels = group_labels(texts["item"], settings or NearDuplicateSettings())
     return texts.join(labels, left_on="item", right_on="text").select(
         "userid", "tweetid", "time", item="label"
     )
 
 
-def _uses(frame: pl.LazyFrame, item: pl.Expr, drop_empty: str | None = None) -> pl.DataFrame:
-    """userid, tweetid, time and item; without uses of an empty item, when `drop_empty` names its column."""
-    if drop_empty is not None:
-        frame = frame.filter(pl.col(drop_empty).str.len_chars() > 0)
+def _non_empty(item: pl.Expr, column: str | None = None) -> pl.Expr:
+    """The item, null where it is empty (or where `column`, the item's source, is)."""
+    present = item.str.len_chars() > 0
+    if column is not None:
+        present = present & (pl.col(column).str.len_chars() > 0)
+    return pl.when(present).then(item)
+
+
+def _uses(frame: pl.LazyFrame, item: pl.Expr) -> pl.DataFrame:
+    """userid, tweetid, time and item, for the uses with an item."""
     used = frame.select(
         "userid", "tweetid", pl.col(TWEET_TIMESTAMP).dt.epoch("ms").alias("time"), item.alias("item")
     )
-    return used.filter(pl.col("item").str.len_chars() > 0).collect()
+    return used.drop_nulls("item").collect()

@@ -1,84 +1,143 @@
-"""The one pair-building mechanism: rows that share a key and fall within a window of each other.
+"""The one pair-building mechanism: uses of one item within a window of each other, partition by partition.
 
-Every network type reduces to *uses* of an item (a retweeted tweet, a text, a hashtag, ...): who used it,
-in which tweet, when. Two accounts co-occur on an item when both used it within `window` milliseconds.
-The pairs come from one sort and one search per row, never a join of every use with every other: uses
-are sorted by item then time, and each use is paired with the later uses of the same item up to its
-time plus the window. The same mechanism finds the candidate pairs of near-duplicate texts (texts that
-share an LSH bucket: key = bucket, window 0).
+Every network type reduces to *uses* of an item (a retweeted tweet, a text, a hashtag, ...): who used it
+(an account code), in which tweet, when (ms). Two accounts co-occur on an item when both used it within
+`window` milliseconds. Uses are sorted once by item, then time (then tweet id, so ties are ordered);
+each use is paired with the later uses of its item up to its time plus the window: one binary search per
+use (numpy), never a join of every use with every other.
+
+Partitions: the sorted uses are cut, between items, into runs of about PARTITION_PAIRS pairs (counted
+before any pair is built, from the binary searches). An item's uses are all in one partition, so pairs
+never cross partitions; a partition's pairs are built and reduced to the pair and row indices kept before
+the next is built, so the peak follows the largest partition (at worst one item's pairs), not the dataset.
 
 The cap: each use is paired with at most `cap` later uses. Only an item used more than `cap` times within
 one window (a viral tweet, a trending hashtag) reaches it; such an item says little about coordination,
 and without the cap its pairs would grow with the square of its uses.
+
+Per item, the counts the chance model needs come from the same searches, uncapped: its uses, the pairs of
+its uses by different accounts, and how many of those fall within the window.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
 import polars as pl
 
 PAIR_CAP = 1_000
+PARTITION_PAIRS = 4_000_000
 KEY_SEED = 20200611
-ROW = "_row"
 
 
-def pairs_within(frame: pl.DataFrame, key: str | list[str], time: str, window: int, cap: int) -> pl.DataFrame:
-    """Row numbers (`left` < `right`) of rows with equal `key` and `time`s at most `window` apart.
+@dataclass(frozen=True)
+class SortedUses:
+    """Uses sorted by item, time and tweet: `frame` (account, tweetid, time, item, code) and its numpy
+    columns; `code` numbers the items from 0 in that order."""
 
-    `frame` must be sorted by `key`, then `time`. Each row is paired with at most `cap` rows after it.
-    """
-    keys = [key] if isinstance(key, str) else key
-    rows = frame.select(*keys, time).with_row_index(ROW)
-    row = pl.col(ROW).cast(pl.Int64)
-    # For each row, the last row of its key up to its time plus the window (ties: the last of them).
-    reach = rows.with_columns(reach=pl.col(time) + window).join_asof(
-        rows.select(*keys, time, last=ROW),
-        left_on="reach",
-        right_on=time,
-        by=keys,
-        strategy="backward",
-        check_sortedness=False,  # sorted by (key, time), which it cannot check within keys
-    )
-    last = pl.min_horizontal(pl.col("last").cast(pl.Int64), row + cap)
-    return reach.select(left=row, right=pl.int_ranges(row + 1, last + 1)).explode("right")
+    frame: pl.DataFrame
+    account: np.ndarray
+    time: np.ndarray
+    code: np.ndarray
+
+    @classmethod
+    def of(cls, uses: pl.DataFrame) -> SortedUses:
+        """`uses`: account (UInt32), tweetid, time (ms) and item, in any order."""
+        hashed = uses.with_columns(key=pl.col("item").hash(KEY_SEED))
+        # Sorting by a hash is quicker than by the item (texts can be long); two items sharing a hash (never
+        # seen, but possible) send the sort to the items themselves.
+        by = "key" if hashed["key"].n_unique() == uses["item"].n_unique() else "item"
+        frame = (
+            hashed.sort(by, "time", "tweetid")
+            .with_columns(
+                code=(pl.col(by) != pl.col(by).shift()).fill_null(True).cum_sum().cast(pl.Int64) - 1
+            )
+            .drop("key")
+        )
+        return cls(frame, frame["account"].to_numpy(), frame["time"].to_numpy(), frame["code"].to_numpy())
+
+    def __len__(self) -> int:
+        return len(self.code)
 
 
-def co_occurrences(uses: pl.DataFrame, window_ms: int, cap: int = PAIR_CAP) -> pl.DataFrame:
-    """Each time two accounts used one item within the window: source < target, their tweets and times.
+def reach(code: np.ndarray, time: np.ndarray, window: int) -> np.ndarray:
+    """For rows sorted by (code, time): the index one past the last row of the same code up to its time plus
+    `window`."""
+    if not len(code):
+        return np.zeros(0, dtype=np.int64)
+    span = int(time.max() - time.min()) + window + 1
+    if (int(code.max()) + 1) * span >= 2**62:
+        raise ValueError("too many items over too long a time for one partition")
+    key = code * span + (time - time.min())
+    return np.searchsorted(key, key + window, side="right")
 
-    `uses` has columns userid, tweetid, time (ms) and item. An account's uses of an item never pair with
-    its own.
-    """
-    # Sorting by a hash of the item is quicker than by the item (texts can be long); two items that share a
-    # hash sit in one run of rows, and their pairs are dropped below, so the hash decides nothing.
-    ordered = uses.with_columns(key=pl.col("item").hash(KEY_SEED)).sort("key", "time", "tweetid")
-    pairs = pairs_within(ordered, "key", "time", window_ms, cap)
-    left, right = ordered[pairs["left"]], ordered[pairs["right"]]
-    in_order = left["userid"] < right["userid"]
 
-    def source(column: str) -> pl.Series:
-        return left[column].zip_with(in_order, right[column])
-
-    def target(column: str) -> pl.Series:
-        return right[column].zip_with(in_order, left[column])
-
-    return pl.DataFrame(
+def item_counts(uses: SortedUses, window: int) -> pl.DataFrame:
+    """Per item with a pair of uses by different accounts within the window: code, uses, pairs (of uses by
+    different accounts) and within (those pairs within the window), all uncapped."""
+    if not len(uses):
+        return pl.DataFrame(
+            schema={"code": pl.Int64, "uses": pl.Int64, "pairs": pl.Float64, "within": pl.Float64}
+        )
+    n_items = int(uses.code[-1]) + 1
+    position = np.arange(len(uses))
+    later = reach(uses.code, uses.time, window) - position - 1
+    # The same counts within each account's own uses of an item are taken out: no account pairs with itself.
+    by_account = np.lexsort((uses.time, uses.account, uses.code))
+    own_key = uses.code[by_account] * (int(uses.account.max()) + 1) + uses.account[by_account]
+    new_own = np.r_[True, own_key[1:] != own_key[:-1]]
+    own_group = np.cumsum(new_own) - 1
+    own_later = reach(own_group, uses.time[by_account], window) - position - 1
+    own_item = uses.code[by_account][new_own]
+    counts = pl.DataFrame(
         {
-            "source": source("userid"),
-            "target": target("userid"),
-            "item": left["item"],
-            "source_tweetid": source("tweetid"),
-            "target_tweetid": target("tweetid"),
-            "source_time": source("time"),
-            "target_time": target("time"),
+            "code": np.arange(n_items),
+            "uses": np.bincount(uses.code, minlength=n_items),
+            "own_square": np.bincount(own_item, weights=np.bincount(own_group) ** 2.0, minlength=n_items),
+            "within": np.bincount(uses.code, weights=later, minlength=n_items)
+            - np.bincount(uses.code[by_account], weights=own_later, minlength=n_items),
         }
-    ).filter((pl.col("source") != pl.col("target")) & (left["item"] == right["item"]))
-
-
-def weighted_edges(co: pl.DataFrame, min_weight: int) -> pl.DataFrame:
-    """source, target, weight: the number of distinct items the two accounts shared, at least `min_weight`."""
-    return (
-        co.group_by("source", "target")
-        .agg(weight=pl.col("item").n_unique())
-        .filter(pl.col("weight") >= min_weight)
-        .sort("source", "target")
     )
+    return counts.select(
+        "code",
+        "uses",
+        pairs=(pl.col("uses").cast(pl.Float64) ** 2 - pl.col("own_square")) / 2,
+        within="within",
+    ).filter(pl.col("within") > 0)
+
+
+def co_occurring_rows(uses: SortedUses, window: int, cap: int = PAIR_CAP) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices (left < right) of every two uses of one item by different accounts within the window, each
+    use paired with at most `cap` later uses; built partition by partition."""
+    ends = capped_ends(reach(uses.code, uses.time, window), cap)
+    lefts, rights = [np.zeros(0, dtype=np.uint32)], [np.zeros(0, dtype=np.uint32)]
+    for left, right in chunked_pairs(ends, PARTITION_PAIRS, uses.code):
+        apart = uses.account[left] != uses.account[right]
+        lefts.append(left[apart].astype(np.uint32))
+        rights.append(right[apart].astype(np.uint32))
+    return np.concatenate(lefts), np.concatenate(rights)
+
+
+def capped_ends(reach: np.ndarray, cap: int) -> np.ndarray:
+    """Each row's reach, but at most `cap` rows after it."""
+    return np.minimum(reach, np.arange(len(reach)) + 1 + cap)
+
+
+def chunked_pairs(
+    ends: np.ndarray, chunk: int, code: np.ndarray | None = None
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Every row with the rows after it up to its end (exclusive), as (left, right) arrays, rows in ranges of
+    about `chunk` pairs each; with `code` (sorted), ranges are cut only where a code starts."""
+    position = np.arange(len(ends))
+    counts = ends - position - 1
+    before = np.r_[0, np.cumsum(counts)]  # pairs of the rows before each row
+    starts = position if code is None else np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    cuts = starts[np.searchsorted(before[starts], np.arange(chunk, before[-1], chunk))]
+    bounds = np.unique(np.r_[0, cuts, len(ends)])
+    for low, high in zip(bounds[:-1], bounds[1:], strict=True):
+        counts_here = counts[low:high]
+        left = np.repeat(position[low:high], counts_here)
+        first_of_row = np.repeat(before[low:high] - before[low], counts_here)
+        yield left, left + 1 + np.arange(len(left)) - first_of_row

@@ -1,39 +1,50 @@
-"""The coordination notebook's findings and tables (flat: a CSV cell holds no list)."""
+"""The coordination notebook's findings, claims and tables (flat: a CSV cell holds no list)."""
 
 from __future__ import annotations
 
 import polars as pl
 from pydantic import BaseModel
 
-from ioreport.analysis.claims import Claim, decided
-from ioreport.analysis.coordination.communities import member_lists, within_communities
+from ioreport.analysis.claims import Claim, decided, undecided
+from ioreport.analysis.coordination.communities import community_chance, member_lists, within_communities
 from ioreport.analysis.coordination.figures import COORDINATED, OTHERS
 from ioreport.analysis.coordination.items import NETWORK_TYPES
 from ioreport.analysis.coordination.networks import CoordinationNetwork
 from ioreport.analysis.findings import Findings
+from ioreport.archive.schema import TWEET_TIMESTAMP
 
 LIST_SEPARATOR = ", "
 EXAMPLE_CHARS = 140
 COMBINED = "combined"
 MIN_COMMUNITY_ACCOUNTS = 3
+# Below these the background the chance model is estimated from is too thin to judge anything against.
+MIN_JUDGED_TWEETS = 1_000
+MIN_JUDGED_ACCOUNTS = 20
 CLAIM_RULES = {
     "coordination": (
         f"The claim holds when the combined network has a community of at least {MIN_COMMUNITY_ACCOUNTS} "
-        "accounts linked by items they shared within each network's window, on at least its minimum "
-        "weight of distinct items."
+        "accounts whose members are held together by edges beyond chance: in some network, two members "
+        "shared at least its minimum weight of distinct items within its window, and the probability that "
+        "accounts acting independently (each item as popular and as bursty as it was, each account as "
+        "active) would make some pair of the network so coincident is at most its chance threshold. "
+        f"Undecided with fewer than {MIN_JUDGED_TWEETS:,} dated tweets or {MIN_JUDGED_ACCOUNTS} accounts "
+        "posting them: too little background to tell chance from coordination."
     ),
 }
 
 
 class NetworkFindings(BaseModel):
-    edges: int
+    edges: int  # beyond chance
     accounts: int
     communities: list[list[str]]  # largest first, members sorted
+    community_chance: list[float]  # per community, the chance of its weakest link
 
 
 class TypedNetworkFindings(NetworkFindings):
     window_seconds: float
     min_weight: int
+    chance_threshold: float
+    candidate_edges: int  # pairs at the window and minimum weight, before the chance test
 
 
 class CombinedFindings(NetworkFindings):
@@ -54,6 +65,8 @@ class CoordinationFindings(Findings):
     co_reply: TypedNetworkFindings
     combined: CombinedFindings
     amplification: AmplificationFindings
+    judged_tweets: int  # tweets with a time, which the networks read
+    judged_accounts: int  # accounts that posted them
 
 
 def summarise(
@@ -61,13 +74,17 @@ def summarise(
     memberships: dict[str, pl.DataFrame],
     clusters: pl.DataFrame,
     amplification: pl.DataFrame,
+    judged: tuple[int, int],
 ) -> CoordinationFindings:
-    """Every network's parameters, size and communities; the combined one's topics; amplification."""
+    """Every network's parameters, size, communities and their chance; the combined one's topics;
+    amplification; `judged`: the tweets with a time and the accounts posting them."""
     typed = {
         name: TypedNetworkFindings(
             **_size(networks[name], memberships[name]),
             window_seconds=networks[name].window_seconds,
             min_weight=networks[name].min_weight,
+            chance_threshold=networks[name].chance_threshold,
+            candidate_edges=networks[name].candidate_edges.height,
         )
         for name in NETWORK_TYPES
     }
@@ -79,19 +96,44 @@ def summarise(
             **_size(networks[COMBINED], memberships[COMBINED]), community_topics=topics
         ),
         amplification=amplification_findings(amplification),
+        judged_tweets=judged[0],
+        judged_accounts=judged[1],
     )
 
 
+def judged(tweets: pl.LazyFrame) -> tuple[int, int]:
+    """The tweets the networks read (those with a time) and the accounts that posted them."""
+    timed = tweets.filter(pl.col(TWEET_TIMESTAMP).is_not_null())
+    return timed.select(pl.len(), pl.col("userid").n_unique()).collect().row(0)
+
+
 def claims(found: CoordinationFindings) -> dict[str, Claim]:
-    sizes = [len(community) for community in found.combined.communities]
-    large = [size for size in sizes if size >= MIN_COMMUNITY_ACCOUNTS]
+    rule = CLAIM_RULES["coordination"]
+    if found.judged_tweets < MIN_JUDGED_TWEETS or found.judged_accounts < MIN_JUDGED_ACCOUNTS:
+        return {
+            "coordination": undecided(
+                rule,
+                f"{found.judged_tweets:,} dated tweets from {found.judged_accounts:,} accounts",
+                judged_tweets=found.judged_tweets,
+                judged_accounts=found.judged_accounts,
+            )
+        }
+    combined = found.combined
+    sizes = [len(community) for community in combined.communities]
+    large = [
+        (size, chance)
+        for size, chance in zip(sizes, combined.community_chance, strict=True)
+        if size >= MIN_COMMUNITY_ACCOUNTS
+    ]
     return {
         "coordination": decided(
             bool(large),
-            CLAIM_RULES["coordination"],
+            rule,
             communities=len(large),
-            accounts_in_communities=sum(large),
+            accounts_in_communities=sum(size for size, _ in large),
             largest_community=max(sizes, default=0),
+            weakest_community_chance=max((chance for _, chance in large), default=None),
+            judged_tweets=found.judged_tweets,
         )
     }
 
@@ -101,11 +143,13 @@ def _size(network: CoordinationNetwork, membership: pl.DataFrame) -> dict:
         "edges": network.edges.height,
         "accounts": network.accounts,
         "communities": member_lists(membership),
+        "community_chance": community_chance(network.edges, membership)["chance"].to_list(),
     }
 
 
 def overview(networks: dict[str, CoordinationNetwork], memberships: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """One row per network: parameters, edges, accounts, communities and the largest one's size."""
+    """One row per network: parameters, candidate edges, edges beyond chance, accounts, communities and the
+    largest one's size."""
     rows = []
     for name, network in networks.items():
         sizes = memberships[name].group_by("community").len()["len"]
@@ -114,13 +158,18 @@ def overview(networks: dict[str, CoordinationNetwork], memberships: dict[str, pl
                 "network": name,
                 "window (s)": network.window_seconds,
                 "min weight": network.min_weight,
+                "chance threshold": network.chance_threshold,
+                "candidate edges": network.candidate_edges.height,
                 "edges": network.edges.height,
                 "accounts": network.accounts,
                 "communities": sizes.len(),
                 "largest": sizes.max() if sizes.len() else 0,
             }
         )
-    return pl.DataFrame(rows, schema_overrides={"window (s)": pl.Float64, "min weight": pl.Int64})
+    return pl.DataFrame(
+        rows,
+        schema_overrides={"window (s)": pl.Float64, "min weight": pl.Int64, "chance threshold": pl.Float64},
+    )
 
 
 def size_distribution(memberships: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -154,7 +203,8 @@ def cluster_evidence(
     """For each of the largest communities, the items most of its members shared, with an example tweet.
 
     community, network, item, accounts (members that used it with another member), tweets, first, last,
-    tweetids and one of the texts; item and text cut to EXAMPLE_CHARS.
+    tweetids, one of the texts, and chance (that of the strongest edge it is behind); item and text cut to
+    EXAMPLE_CHARS.
     """
     inside = within_communities(network.evidence, membership.filter(pl.col("community") <= communities))
     return (
@@ -166,6 +216,7 @@ def cluster_evidence(
             example=pl.col("texts").explode().drop_nulls().min(),
             first=pl.col("first").min(),
             last=pl.col("last").max(),
+            chance=pl.col("chance").min(),
         )
         .with_columns(tweets=pl.col("tweetids").list.len())
         .sort(
@@ -184,6 +235,7 @@ def cluster_evidence(
             "last",
             pl.col("tweetids").cast(pl.List(pl.String)).list.join(" "),
             pl.col("example").str.slice(0, EXAMPLE_CHARS),
+            "chance",
         )
     )
 
