@@ -41,12 +41,19 @@ def run(
 
     A rerun into the same OUT reuses each notebook whose data, parameters and code are unchanged.
     """
+    from ioreport.pipeline.kernel_startup import skip_iri_format_checker
+
+    skip_iri_format_checker()  # before the runner's imports reach jsonschema
     from ioreport.pipeline.runner import run as run_pipeline
 
     try:
         result = run_pipeline(params, out, progress=_say, force=force, print_pdf=pdf)
     except InputError as exc:
         _fail(str(exc))
+    except OSError as exc:  # the run directory cannot be written: read-only, full, a file
+        path = Path(exc.filename or out)
+        written = path.resolve().is_relative_to(out.resolve())
+        _fail(f"{'cannot write ' if written else ''}{path}: {exc.strerror or exc}", code=1)
     for status in result.failed:
         console.print(f"[bold red]failed:[/] {status.message}", markup=True)
         console.print(f"  executed copy kept: {RunDir(result.run_dir).executed(status.notebook)}")

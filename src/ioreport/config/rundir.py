@@ -1,16 +1,52 @@
-"""A run directory: the one owner of every path `ioreport run` writes and every reader reads."""
+"""A run directory: the one owner of every path `ioreport run` writes and every reader reads; and the one
+way to write an export whole or not at all."""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path` for the block to write; renamed over `path` when the block ends,
+    removed if it fails. Readers, and a run stopped half-way, see the old file or the new one whole.
+
+        with atomic_output(out) as partial:
+            frame.write_csv(partial)
+
+    The temporary name keeps the suffix (for writers that infer the format from it). An OSError that
+    names no file, or the temporary one (a full disk), is raised naming `path`.
+    """
+    partial = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:12]}.partial{path.suffix}")
+    try:
+        yield partial
+        descriptor = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)  # the content is on disk before the name points at it
+        finally:
+            os.close(descriptor)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        if exc.filename in (None, str(partial)):
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 @dataclass(frozen=True)
 class RunDir:
     """What a run writes into `root`.
 
-    index.html, findings.json (and its JSON Schema), manifest.json, report.pdf; notebooks/ (the executed
+    index.html, findings.json (and its JSON Schema), manifest.json, report.pdf, each written whole
+    (`atomic_output`); .ioreport.lock, held by the run writing here; notebooks/ (the executed
     notebooks), figures/ (SVG and PNG), tables/ (CSV), each named `<section>-<name>`; findings/ (one part
     per section, merged into findings.json), section-cache/ (what each section's outputs were made from),
     and _report/ (the report's staged source, rendered into index.html).
@@ -37,6 +73,10 @@ class RunDir:
     @property
     def manifest(self) -> Path:
         return self.root / "manifest.json"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / ".ioreport.lock"
 
     @property
     def notebooks(self) -> Path:
