@@ -274,7 +274,7 @@ def test_findings_validate_against_the_schema_written_beside_them(small_run):
     result, found = small_run
     schema = json.loads((result.run_dir / "findings.schema.json").read_text())
     jsonschema.validate(found, schema)
-    assert set(found) == {"dataset", *(s.name for s in sections.SECTIONS)}
+    assert set(found) == {"dataset", "claims", *(s.name for s in sections.SECTIONS)}
     broken = {**found, "accounts": {**found["accounts"], "share_zero_followers": "most"}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
