@@ -32,7 +32,7 @@ from ioreport.pipeline.context import open_run
 from ioreport.publish import theme
 
 TOP_CLUSTERS = 5  # the largest communities shown with their evidence
-ITEMS_PER_CLUSTER = 4
+ITEMS_PER_CLUSTER = 2  # five communities, two items each: the ten rows a table shows
 
 run = open_run(data_dir, run_dir, "coordination")
 result = section.analyse(run.tweets(), coordination, topics["topics"] if topics else None)
@@ -120,19 +120,23 @@ else:
 
 # %%
 #| label: tbl-coordination-clusters
-#| tbl-cap: "Communities of the combined network, largest first: members, the chance of the weakest link holding each together, what they shared (distinct items, tweets, networks), when, topics and top hashtags."
+#| tbl-cap: "Communities of the combined network, largest first, a row each: size, the networks its members shared items in, the distinct items and tweets behind it, when, its three most active members, and the chance of the weakest link holding it together. The CSV has every community with all its members, topics and top hashtags."
 if members.height == 0:
     run.text(NO_COMMUNITIES)
 else:
-    run.table(tables.flat_clusters(clusters), "clusters")
+    run.table(tables.flat_clusters(clusters), "clusters", columns=tables.CLUSTER_COLUMNS)
 
 # %%
 #| label: tbl-coordination-evidence
-#| tbl-cap: "Evidence for the five largest communities: the items most of their members shared, with the tweets behind them, one of their texts, and the chance of the strongest edge each is behind."
+#| tbl-cap: "Evidence for the largest communities: the items most of their members shared, how many tweets used them and when, one of their texts, and the chance of the strongest edge each is behind. The CSV lists the tweet ids."
 if members.height == 0:
     run.text(NO_COMMUNITIES)
 else:
-    run.table(tables.cluster_evidence(members, combined, TOP_CLUSTERS, ITEMS_PER_CLUSTER), "evidence")
+    run.table(
+        tables.cluster_evidence(members, combined, TOP_CLUSTERS, ITEMS_PER_CLUSTER),
+        "evidence",
+        columns=tables.EVIDENCE_COLUMNS,
+    )
 
 # %% [markdown]
 # ## Amplification

@@ -288,3 +288,44 @@ def test_dataset_findings_come_from_the_loader_not_from_a_notebook(small_run):
         "dataset" not in json.loads(p.read_text()) for p in (result.run_dir / "findings").glob("*.json")
     )
     assert found["dataset"]["first_tweet"] <= found["dataset"]["last_tweet"]
+
+
+def test_a_failure_message_reaches_the_report_as_text(small_run, tmp_path):
+    """Whatever an error says (it may quote a parameters file or a dataset), the report shows it inert."""
+    from ioreport.config.rundir import RunDir
+    from ioreport.publish import stage
+
+    import nbformat
+
+    result, found = small_run
+    run_dir = tmp_path / "run"
+    shutil.copytree(result.run_dir, run_dir)
+    executed = run_dir / "notebooks" / "activity.ipynb"
+    notebook = nbformat.read(executed, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []  # as a notebook that failed at its first cell leaves it
+    nbformat.write(notebook, executed)
+    hostile = (
+        'boom <img src="/etc/hostname"> <img src=x onerror=alert(1)> [link](javascript:alert(1)) **bold**'
+    )
+    statuses = [
+        stage.SectionStatus(s.notebook, "failed", hostile) if s.notebook == "activity" else s
+        for s in result.statuses
+    ]
+    sources = {s.name: s.source for s in sections.SECTIONS}
+    provenance = {
+        "run_at": "now",
+        "git_commit": "0" * 40,
+        "ioreport_version": "0",
+        "parameters_file": "p.yaml",
+    }
+    provenance["reused_sections"] = "none"
+    stage.build(RunDir(run_dir), statuses, found, sources, None, [], provenance)
+    text, page = scan_html(run_dir / "index.html")
+    assert not [a for t, a in page.tags if t == "img"]
+    assert not [a for _, a in page.tags if any(k.startswith("on") for k in a) or "javascript:" in str(a)]
+    assert "Not produced:" in text and "&lt;img src=&quot;/etc/hostname&quot;&gt;" in text.replace(
+        "&#34;", "&quot;"
+    )
+    assert "**bold**" in text  # shown as typed, not as emphasis

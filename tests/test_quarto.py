@@ -76,7 +76,11 @@ def test_quarto_renders_the_staged_report_as_the_offline_path_does(small_run, tm
     stage = tmp_path / "stage"
     shutil.copytree(result.run_dir / "_report", stage)
     done = subprocess.run(
-        [QUARTO, "render", "index.qmd", "--to", "html"], cwd=stage, capture_output=True, text=True, timeout=600
+        [QUARTO, "render", "index.qmd", "--to", "html"],
+        cwd=stage,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     quarto = outline((stage / "index.html").read_text(encoding="utf-8"))

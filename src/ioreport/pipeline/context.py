@@ -75,14 +75,22 @@ class RunContext:
         shown = {OUTPUT_KEY: {"spec": str(spec_path.relative_to(self.run.root))}}
         display({"image/svg+xml": svg}, metadata=shown, raw=True)
 
-    def table(self, frame: pl.DataFrame, name: str, preview_rows: int = TABLE_PREVIEW_ROWS) -> None:
-        """Show the first rows of a table (escaped: cells may hold hostile dataset text) and save it whole
-        as CSV; the metadata tells the report where the CSV is and how many rows it has."""
+    def table(
+        self,
+        frame: pl.DataFrame,
+        name: str,
+        preview_rows: int = TABLE_PREVIEW_ROWS,
+        columns: list[str] | None = None,
+    ) -> None:
+        """Show the first rows of a table, and of `columns` only when given (escaped: cells may hold
+        hostile dataset text), and save it whole as CSV; the metadata tells the report where the CSV is and
+        how many rows it has."""
         self.run.tables.mkdir(parents=True, exist_ok=True)
         path = self.run.table(self.section, name)
         frame.write_csv(path)
-        shown = {OUTPUT_KEY: {"csv": str(path.relative_to(self.run.root)), "rows": frame.height}}
-        display({"text/html": html_table(frame.head(preview_rows))}, metadata=shown, raw=True)
+        said = {OUTPUT_KEY: {"csv": str(path.relative_to(self.run.root)), "rows": frame.height}}
+        shown = frame.head(preview_rows).select(columns or frame.columns)
+        display({"text/html": html_table(shown)}, metadata=said, raw=True)
 
     def text(self, markdown: str) -> None:
         """Show generated prose (numbers computed in this run) as Markdown."""

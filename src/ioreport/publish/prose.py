@@ -107,14 +107,17 @@ def coordination(claim: dict, found: Findings) -> str:
         return _undecided(claim, "accounts acted in coordination")
     e = claim["evidence"]
     if claim["holds"]:
+        weakest = e.get("weakest_community_chance")
+        chance = f" (the weakest of their links: {probability(weakest)})" if weakest is not None else ""
         return (
             f"**{count(e['accounts_in_communities'], 'account')} acted in coordination**, in "
-            f"{count(e['communities'], 'community', 'communities')} whose members repeatedly shared the same "
-            "retweets, texts, hashtags, links or replies within each network's time window."
+            f"{count(e['communities'], 'community', 'communities')} whose members shared the same retweets, "
+            "texts, hashtags, links or replies within seconds to minutes of each other more often than "
+            f"accounts acting independently would{chance}."
         )
     return (
-        "No coordination was found: no community of accounts shared items within the networks' windows "
-        "beyond what the rule allows."
+        "No coordination beyond chance: where accounts shared items within the networks' windows, "
+        "accounts acting independently would have coincided as often."
     )
 
 

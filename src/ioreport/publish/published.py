@@ -15,12 +15,16 @@ from ioreport.config.published import PUBLISHED
 from ioreport.publish.format import format_value
 
 COLUMNS = ("finding", "this run", "published", "source")
+PART = "part"  # "data" (the dataset and the accounts) or "behaviour" (what the accounts did)
+DATA_SECTIONS = ("dataset", "accounts")
 
 
 def comparison_table(findings: dict[str, Any], published_dataset: str | None) -> pl.DataFrame:
-    """One row per published figure of the dataset the run is compared with (none: no rows)."""
+    """One row per published figure of the dataset the run is compared with (none: no rows), with the
+    part of the report it belongs to."""
     rows = [
         {
+            PART: "data" if figure.finding.split(".")[0] in DATA_SECTIONS else "behaviour",
             "finding": figure.label,
             "this run": format_value(lookup(findings, figure.finding), figure.finding),
             "published": figure.published,
@@ -28,4 +32,4 @@ def comparison_table(findings: dict[str, Any], published_dataset: str | None) ->
         }
         for figure in PUBLISHED.get(published_dataset or "", ())
     ]
-    return pl.DataFrame(rows, schema=dict.fromkeys(COLUMNS, pl.String))
+    return pl.DataFrame(rows, schema=dict.fromkeys((PART, *COLUMNS), pl.String))

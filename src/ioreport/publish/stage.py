@@ -25,24 +25,28 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+import polars as pl
 import yaml
 from fontTools import subset
 
 from ioreport.config.paths import REPORTS_DIR
 from ioreport.config.rundir import RunDir
 from ioreport.publish import charts, prose
-from ioreport.publish.format import MISSING, OUTPUT_KEY, display_tree, escape_markdown, html_table
-from ioreport.publish.published import comparison_table
+from ioreport.publish.format import MISSING, OUTPUT_KEY, count, display_tree, escape_markdown, html_table
+from ioreport.publish.published import PART, comparison_table
 from ioreport.publish.render import raw_html_block, render_report, scope_svg_ids
 from ioreport.publish.theme import FONT_FAMILY, FONT_FILE
 
 STAGED_NOTEBOOKS = "notebooks"
 PUBLISHED_SECTION = "published"  # the staged notebook, and the tables/ prefix, of the comparison table
-PUBLISHED_LABEL = "tbl-published-comparison"
-PUBLISHED_CAPTION = (
-    "Published figures beside this run's. V: read in the report; P: reported by the press, approximate."
-)
-NO_PUBLICATION = "_No published analysis is named for this dataset (`published` in the parameters)._"
+# The comparison in two tables of at most ten rows: label -> (part of published.comparison_table, caption).
+PUBLISHED_TABLES = {
+    "tbl-published-data": ("data", "Published figures beside this run's: the data and the accounts."),
+    "tbl-published-behaviour": ("behaviour", "Published figures beside this run's: what the accounts did."),
+}
+PUBLISHED_MARKS = "V: read in the report; P: reported by the press, approximate."
+BUILT_AT_STAGING = "# Built by ioreport when the report was staged, from this run's findings.json."
+NO_PUBLICATION = "_No published figure of this kind for this dataset (`published` in the parameters)._"
 CELL_LABEL = re.compile(r"^#\|\s*label:\s*(\S+)", re.MULTILINE)
 CAPTION_OPTION = re.compile(r"^#\|\s*(fig|tbl)-cap:\s*(.*)$", re.MULTILINE)
 DISPLAY_MIME = ("image/svg+xml", "image/png", "text/html", "text/markdown", "text/plain")
@@ -134,7 +138,7 @@ def _sourced_captions(cell, name: str, commit: str) -> str:
     for output in cell.get("outputs", []):
         said = output.get("metadata", {}).get(OUTPUT_KEY, {})
         if "csv" in said:
-            sources.append(f"[all {said['rows']:,} rows: CSV]({said['csv']})")
+            sources.append(f"[CSV: {count(said['rows'], 'row')}]({said['csv']})")
 
     def sourced(option: re.Match) -> str:
         caption = f"{yaml.safe_load(option.group(2)) or ''} ({'; '.join(sources)})"
@@ -146,23 +150,26 @@ def _sourced_captions(cell, name: str, commit: str) -> str:
 def _stage_published(
     run: RunDir, results: dict, published_dataset: str | None, target: Path, commit: str
 ) -> None:
-    """The comparison table as a labelled notebook cell, so both engines embed it like any other; kept
-    with the run's notebooks too, where its caption links."""
+    """The comparison as labelled notebook cells, one table per part (each short enough to read), so
+    both engines embed them like any other; kept with the run's notebooks too, where captions link."""
     table = comparison_table(results, published_dataset)
+    said = {}
     if table.height:
         run.tables.mkdir(parents=True, exist_ok=True)
         path = run.table(PUBLISHED_SECTION, "comparison")
-        table.write_csv(path)
+        table.drop(PART).write_csv(path)
         said = {OUTPUT_KEY: {"csv": str(path.relative_to(run.root)), "rows": table.height}}
-        shown = nbformat.v4.new_output("display_data", data={"text/html": html_table(table)}, metadata=said)
-    else:
-        shown = nbformat.v4.new_output("display_data", data={"text/markdown": NO_PUBLICATION})
-    cell = nbformat.v4.new_code_cell(
-        f'#| label: {PUBLISHED_LABEL}\n#| tbl-cap: "{PUBLISHED_CAPTION}"\n'
-        "# Built by ioreport when the report was staged, from this run's findings.json.",
-        outputs=[shown],
-    )
-    notebook = nbformat.v4.new_notebook(cells=[cell])
+    cells = []
+    for label, (part, caption) in PUBLISHED_TABLES.items():
+        rows = table.filter(pl.col(PART) == part).drop(PART)
+        shown = (
+            nbformat.v4.new_output("display_data", data={"text/html": html_table(rows)}, metadata=said)
+            if rows.height
+            else nbformat.v4.new_output("display_data", data={"text/markdown": NO_PUBLICATION})
+        )
+        source = f"#| label: {label}\n#| tbl-cap: {json.dumps(f'{caption} {PUBLISHED_MARKS}')}\n"
+        cells.append(nbformat.v4.new_code_cell(source + BUILT_AT_STAGING, outputs=[shown]))
+    notebook = nbformat.v4.new_notebook(cells=cells)
     run.notebooks.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, run.executed(PUBLISHED_SECTION))
     _portable(notebook, run, PUBLISHED_SECTION, commit)

@@ -20,6 +20,7 @@ from ioreport.config.lexicon import Lexicon
 
 LEIDEN_SEED = 20200611
 TOP_HASHTAGS = 3
+TOP_ACCOUNTS = 3
 TINY = 1e-300  # chances below it are taken as it: log(0) orders nothing
 
 
@@ -128,11 +129,20 @@ def cluster_table(
         .agg(size=pl.len(), members=pl.col("userid").sort())
         .join(community_chance(network.edges, membership), on="community", how="left")
         .join(shared, on="community", how="left")
+        .join(_most_active(inside), on="community", how="left")
         .join(_top_hashtags(tweet_communities, tweets), on="community", how="left")
     )
     if lexicon is not None:
         table = table.join(_topics(tweet_communities, tweets, lexicon), on="community", how="left")
     return table.sort("community")
+
+
+def _most_active(inside: pl.DataFrame) -> pl.DataFrame:
+    """Per community, the members who took part in most of its shared items (ties: by id)."""
+    uses = pl.concat(
+        [inside.select("community", "network", "item", member=end) for end in ("source", "target")]
+    ).unique()
+    return _most_common(uses, "member", "top_accounts", limit=TOP_ACCOUNTS)
 
 
 def _top_hashtags(tweet_communities: pl.DataFrame, tweets: pl.LazyFrame) -> pl.DataFrame:

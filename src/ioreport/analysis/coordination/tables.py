@@ -188,13 +188,37 @@ def size_distribution(memberships: dict[str, pl.DataFrame]) -> pl.DataFrame:
     ).sort("network", "size")
 
 
+# What the report shows of each table (a row a community, or a shared item); the CSV has every column,
+# the members and the tweet ids.
+CLUSTER_COLUMNS = [
+    "community",
+    "size",
+    "networks",
+    "shared_items",
+    "tweets",
+    "period",
+    "top_accounts",
+    "chance",
+]
+EVIDENCE_COLUMNS = ["community", "network", "item", "accounts", "tweets", "period", "example", "chance"]
+
+
 def flat_clusters(clusters: pl.DataFrame) -> pl.DataFrame:
-    """The cluster table with its lists joined into text."""
+    """The cluster table with its lists joined into text and its period in days."""
     return clusters.with_columns(
-        pl.col(name).list.join(LIST_SEPARATOR)
-        for name, dtype in clusters.schema.items()
-        if dtype == pl.List(pl.String)
+        *(
+            pl.col(name).list.join(LIST_SEPARATOR)
+            for name, dtype in clusters.schema.items()
+            if dtype == pl.List(pl.String)
+        ),
+        period=_period(),
     )
+
+
+def _period() -> pl.Expr:
+    """First and last day (UTC) of what a row stands for: one date when they are the same."""
+    first, last = (pl.col(end).dt.date().cast(pl.String) for end in ("first", "last"))
+    return pl.when(first == last).then(first).otherwise(pl.concat_str(first, pl.lit(" – "), last))
 
 
 def cluster_evidence(
@@ -236,6 +260,7 @@ def cluster_evidence(
             pl.col("tweetids").cast(pl.List(pl.String)).list.join(" "),
             pl.col("example").str.slice(0, EXAMPLE_CHARS),
             "chance",
+            period=_period(),
         )
     )
 
