@@ -23,7 +23,9 @@ def poisson_tail(k: int, rate: float) -> float:
         total += term
         i += 1
         log_term += math.log(rate) - math.log(i)
-        if i > rate and term < total * 1e-15:
+        # Past the mode the terms only fall: stop once they no longer count (or are too small for a
+        # float at all, as for a batch of thousands at a rate of a few a day).
+        if i > rate and (term == 0.0 or term < total * 1e-15):
             return min(1.0, total)
 
 
