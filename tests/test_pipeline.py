@@ -292,10 +292,10 @@ def test_dataset_findings_come_from_the_loader_not_from_a_notebook(small_run):
 
 def test_a_failure_message_reaches_the_report_as_text(small_run, tmp_path):
     """Whatever an error says (it may quote a parameters file or a dataset), the report shows it inert."""
+    import nbformat
+
     from ioreport.config.rundir import RunDir
     from ioreport.publish import stage
-
-    import nbformat
 
     result, found = small_run
     run_dir = tmp_path / "run"

@@ -1,5 +1,5 @@
 """A run directory: the one owner of every path `ioreport run` writes and every reader reads; and the one
-way to write an export whole or not at all."""
+way to write an export: whole or not at all, and, for a CSV, safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
@@ -9,6 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import polars as pl
+
+# A text cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): its first character.
+FORMULA_START = r"^[=+\-@\t\r]"
+# Text that is a number ("-3", "+8", "1e5", "12%"), or a hashed account id (base64 letters, digits and
+# "+" ending in "="), opens no formula: both are written as they are, so that ids still join.
+NOT_A_FORMULA = r"^[+-]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][+-]?\d+)?%?$|^[A-Za-z0-9+]{20,}=$"
 
 
 @contextmanager
@@ -39,6 +47,25 @@ def atomic_output(path: Path) -> Iterator[Path]:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, prefixed with an apostrophe (OWASP's advice);
+    numbers untouched."""
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START) & ~pl.col(name).str.contains(NOT_A_FORMULA))
+        .then("'" + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
+def write_csv(frame: pl.DataFrame, path: Path) -> None:
+    """Every CSV the project exports: whole or absent, and no cell a spreadsheet would run."""
+    with atomic_output(path) as partial:
+        spreadsheet_safe(frame).write_csv(partial)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from ioreport.analysis.findings import Findings
 from ioreport.archive.ingest import IngestResult
 from ioreport.config.params import load_params
 from ioreport.config.paths import DEFAULT_PARAMS, DEFAULT_RUN_DIR
-from ioreport.config.rundir import RunDir
+from ioreport.config.rundir import RunDir, write_csv
 from ioreport.pipeline.data import load_data, open_ingested
 from ioreport.publish import theme
 from ioreport.publish.format import OUTPUT_KEY, html_table
@@ -87,7 +87,7 @@ class RunContext:
         how many rows it has."""
         self.run.tables.mkdir(parents=True, exist_ok=True)
         path = self.run.table(self.section, name)
-        frame.write_csv(path)
+        write_csv(frame, path)
         said = {OUTPUT_KEY: {"csv": str(path.relative_to(self.run.root)), "rows": frame.height}}
         shown = frame.head(preview_rows).select(columns or frame.columns)
         display({"text/html": html_table(shown)}, metadata=said, raw=True)

@@ -30,7 +30,7 @@ import yaml
 from fontTools import subset
 
 from ioreport.config.paths import REPORTS_DIR
-from ioreport.config.rundir import RunDir
+from ioreport.config.rundir import RunDir, write_csv
 from ioreport.publish import charts, prose
 from ioreport.publish.format import MISSING, OUTPUT_KEY, count, display_tree, escape_markdown, html_table
 from ioreport.publish.published import PART, comparison_table
@@ -157,7 +157,7 @@ def _stage_published(
     if table.height:
         run.tables.mkdir(parents=True, exist_ok=True)
         path = run.table(PUBLISHED_SECTION, "comparison")
-        table.drop(PART).write_csv(path)
+        write_csv(table.drop(PART), path)
         said = {OUTPUT_KEY: {"csv": str(path.relative_to(run.root)), "rows": table.height}}
     cells = []
     for label, (part, caption) in PUBLISHED_TABLES.items():

@@ -10,6 +10,7 @@ import polars as pl
 
 from ioreport.analysis.coordination.communities import account_graph
 from ioreport.analysis.coordination.networks import CoordinationNetwork
+from ioreport.config.rundir import atomic_output, write_csv
 
 GRAPHML = ".graphml"
 EVIDENCE_SUFFIX = ".evidence.csv"
@@ -29,11 +30,12 @@ def write_network(network: CoordinationNetwork, path: Path, membership: pl.DataF
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == GRAPHML:
-        _graph(network.edges, membership).write_graphml(str(path))
+        with atomic_output(path) as partial:
+            _graph(network.edges, membership).write_graphml(str(partial))
     else:
-        network.edges.write_csv(path)
+        write_csv(network.edges, path)
     evidence = evidence_path(path)
-    flat_evidence(network.evidence).write_csv(evidence)
+    write_csv(flat_evidence(network.evidence), evidence)
     return evidence
 
 
