@@ -20,7 +20,7 @@ from tests.conftest import write_params
 HEAD = "CNHU_0621_tweets_csv_hashed_2021.head.csv"
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 LIVE_FORMULA = re.compile(r"^[=+\-@\t\r]")
-NUMBER_OR_ID = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][+-]?\d+)?%?$|^[A-Za-z0-9+]{20,}=$")
+NUMBER_OR_ID = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][+-]?\d+)?%?$|^[A-Za-z0-9+/]{40,}=$")
 
 
 def plant_faults(head: Path, target: Path) -> dict[str, int]:
@@ -113,3 +113,26 @@ def test_no_exported_csv_holds_a_live_formula(hostile_run, tmp_path):
         for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")):
             for cell in row:
                 assert not (LIVE_FORMULA.match(cell) and not NUMBER_OR_ID.match(cell)), (path.name, cell)
+
+
+def test_spreadsheet_safe_cells():
+    from ioreport.config.rundir import spreadsheet_safe
+
+    cells = [FORMULA, "+A1", "@SUM(A1)", "-1 dead", "\tx", "-3", "+8", "12%", "hello", None]
+    hashed = ["+b2QXPqfMKG8MNZt8rCgeYiM/2u3XXXt5mnhfdI5QQY=", "+JJLpPEhOyOmMCgHWhfFybjjGHxq9WYHTu35IyYwbwM="]
+    frame = pl.DataFrame({"text": cells + hashed, "number": list(range(-6, 6))})
+    safe = spreadsheet_safe(frame)
+    assert safe["text"].to_list() == [
+        "'" + FORMULA,
+        "'+A1",
+        "'@SUM(A1)",
+        "'-1 dead",
+        "'\tx",
+        "-3",
+        "+8",
+        "12%",
+        "hello",
+        None,
+        *hashed,
+    ]
+    assert safe["number"].to_list() == frame["number"].to_list()

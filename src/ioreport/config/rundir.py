@@ -14,9 +14,10 @@ import polars as pl
 
 # A text cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): its first character.
 FORMULA_START = r"^[=+\-@\t\r]"
-# Text that is a number ("-3", "+8", "1e5", "12%"), or a hashed account id (base64 letters, digits and
-# "+" ending in "="), opens no formula: both are written as they are, so that ids still join.
-NOT_A_FORMULA = r"^[+-]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][+-]?\d+)?%?$|^[A-Za-z0-9+]{20,}=$"
+# Text that is a number ("-3", "+8", "1e5", "12%"), or a hashed account id (base64 letters, digits, "+"
+# and "/", ending in "="; no parenthesis, so no function), opens no formula: both are written as they
+# are, so that ids still join.
+NOT_A_FORMULA = r"^[+-]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][+-]?\d+)?%?$|^[A-Za-z0-9+/]{40,}=$"
 
 
 @contextmanager
