@@ -93,13 +93,14 @@ def test_no_claim_holds_on_an_organic_network(organic_run):
     run_dir, found, truth = organic_run
     assert not any(truth["claims"].values()), "the organic preset plants no operation"
     held = {name: claim["evidence"] for name, claim in found["claims"].items() if claim["holds"] is not False}
-    # Coordination beyond chance is judged in test_coordination.py.
-    assert set(held) <= {"coordination"}, held
+    assert held == {}, held
+    coordinated = sum(len(community) for community in found["coordination"]["combined"]["communities"])
+    assert coordinated <= 0.01 * found["overview"]["tweeting_accounts"]
     text = report_text(run_dir)
     assert "Account creation shows no batches" in text
     assert "does not follow an office week" in text and "saw no dip" in text
     assert "No sign of repurposed accounts" in text and "No anomalous engagement" in text
-    assert "The tweets drew engagement" in text
+    assert "The tweets drew engagement" in text and "No coordination beyond chance" in text
     assert "Accounts were created in batches." not in text and "Almost no real engagement" not in text
     assert not FORBIDDEN_IN_PROSE.search(text), FORBIDDEN_IN_PROSE.search(text)
 

@@ -277,7 +277,7 @@ def test_notebook_records_the_findings_and_writes_its_figures(dataset, signals, 
     )
     run_dir = tmp_path / "run"
     execute_section("forensics", params, run_dir, tmp_path / "executed.ipynb")
-    recorded = json.loads((run_dir / "findings" / "forensics.json").read_text())
+    recorded = json.loads((run_dir / "findings" / "forensics.json").read_text())["findings"]
     expected = json.loads(json.dumps(forensics.signal_summary(signals)))
     assert recorded["min_signals"] == forensics.MIN_SIGNALS
     assert {key: recorded[key] for key in expected} == expected

@@ -136,3 +136,16 @@ def test_spreadsheet_safe_cells():
         *hashed,
     ]
     assert safe["number"].to_list() == frame["number"].to_list()
+
+
+def test_graphml_of_the_hostile_head_is_whole_valid_xml(hostile_run, tmp_path):
+    import xml.etree.ElementTree as ElementTree
+
+    _, out, _ = hostile_run
+    folder = next(p for p in out.parent.iterdir() if p.is_dir() and p.name.startswith("downloads"))
+    params = write_params(tmp_path / "p.yaml", name="hostile", tweets=str(folder / HEAD))
+    graph = tmp_path / "edges.graphml"
+    outcome = CliRunner().invoke(cli.app, ["network", str(params), "--type", "co_link", "--out", str(graph)])
+    assert outcome.exit_code == 0 and "Traceback" not in outcome.output, outcome.output
+    ElementTree.parse(graph)  # raises on a truncated file or a control character
+    assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]

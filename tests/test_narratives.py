@@ -250,7 +250,7 @@ def test_notebook_runs_and_records_the_planted_findings(small_params, truth, tmp
     monkeypatch.setenv("IOREPORT_DATA_DIR", str(tmp_path / "data"))
     run_dir = tmp_path / "run"
     execute_section("narratives", small_params, run_dir, tmp_path / "executed.ipynb")
-    recorded = json.loads((run_dir / "findings" / "narratives.json").read_text())
+    recorded = json.loads((run_dir / "findings" / "narratives.json").read_text())["findings"]
     assert {"topic_shares", "untagged_share", "topic_peak_week", "top_hashtags"} <= set(recorded)
     for topic, planted in truth["topic_shares"].items():
         assert recorded["topic_shares"][topic] == pytest.approx(planted, abs=SHARE_TOLERANCE)
