@@ -93,15 +93,16 @@ def _build(
     parts_dir.mkdir()
     ingested_at = datetime.now(UTC)
     tables = {}
+    names: list[pl.DataFrame] = []  # of accounts, for the screen-name lookup
     if tweets:
-        tables[TWEETS.kind] = _load_table(tweets, TWEETS, parts_dir, ingested_at, say)
+        tables[TWEETS.kind] = _load_table(tweets, TWEETS, parts_dir, ingested_at, say, names)
     if users is not None:
-        tables[USERS.kind] = _load_table([users], USERS, parts_dir, ingested_at, say)
+        tables[USERS.kind] = _load_table([users], USERS, parts_dir, ingested_at, say, names)
     deduplicated = {kind: _deduplicate(table) for kind, table in tables.items()}
     counts = {}
     if tweets:
         say("deduplicating and sorting tweets")
-        lookup = _screen_name_lookup(list(tables.values()))
+        lookup = _screen_name_lookup(names)
         counts[TWEETS.kind] = write_sorted(
             tables[TWEETS.kind],
             deduplicated[TWEETS.kind],
@@ -152,13 +153,17 @@ def _load_table(
     directory: Path,
     ingested_at: datetime,
     say: Callable[[str], None],
+    names: list[pl.DataFrame],
 ) -> TableParts:
-    """Read every file of one table into parts; a worker types and writes a chunk while the next is read."""
+    """Read every file of one table into parts, and its account names into `names`; a worker types and
+    writes a chunk while the next is read."""
     month = pl.col(TWEET_TIMESTAMP).dt.year() * 12 + pl.col(TWEET_TIMESTAMP).dt.month()
     table = TableParts(schema, directory, bucket_of=month if schema is TWEETS else None)
 
     def add(chunk) -> None:
-        table.add(chunk.input_rows, check_chunk(chunk, schema, ingested_at))
+        checked = check_chunk(chunk, schema, ingested_at)
+        names.append(_account_names(checked.valid))
+        table.add(chunk.input_rows, checked)
 
     with _gc_paused(), ThreadPoolExecutor(max_workers=1) as worker:
         writing: Future | None = None
@@ -189,22 +194,31 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _fill_retweet_userid(frame: pl.DataFrame, lookup: dict[str, str]) -> pl.DataFrame:
+def _fill_retweet_userid(frame: pl.DataFrame, lookup: pl.DataFrame) -> pl.DataFrame:
     """Retweets with a blank retweet_userid (china_052020) name the account in "RT @name:" instead."""
-    named = pl.col(RETWEETED_SCREEN_NAME).str.to_lowercase().replace_strict(lookup, default=None)
+    unnamed = pl.col(RETWEET_USERID).is_null() & pl.col(RETWEETED_SCREEN_NAME).is_not_null()
+    if not frame.select(unnamed.any()).item():
+        return frame  # most files: looking names up would cost more than everything else done here
+    named = (
+        pl.col(RETWEETED_SCREEN_NAME)
+        .str.to_lowercase()
+        .replace_strict(lookup[NAME_KEY], lookup[USERID], default=None, return_dtype=pl.String)
+    )
     return frame.with_columns(pl.coalesce(RETWEET_USERID, named).alias(RETWEET_USERID))
 
 
-def _screen_name_lookup(tables: list[TableParts]) -> dict[str, str]:
-    """Lower-cased screen name -> userid, for names that belong to exactly one account in the dataset."""
-    accounts = pl.concat([table.scan().select(USER_SCREEN_NAME, USERID) for table in tables])
-    names = (
-        accounts.select(pl.col(USER_SCREEN_NAME).str.to_lowercase().alias(NAME_KEY), USERID)
-        .drop_nulls()
+def _account_names(valid: pl.DataFrame) -> pl.DataFrame:
+    """A chunk's distinct pairs of lower-cased screen name and userid (few: accounts tweet many times)."""
+    pairs = valid.select(USER_SCREEN_NAME, USERID).drop_nulls().unique()
+    return pairs.select(pl.col(USER_SCREEN_NAME).str.to_lowercase().alias(NAME_KEY), USERID)
+
+
+def _screen_name_lookup(names: list[pl.DataFrame]) -> pl.DataFrame:
+    """Lower-cased screen name and userid, for names that belong to exactly one account in the dataset."""
+    return (
+        pl.concat([pl.DataFrame(schema={NAME_KEY: pl.String(), USERID: pl.String()}), *names])
         .unique()
         .group_by(NAME_KEY)
         .agg(pl.col(USERID).first(), pl.len().alias("_accounts"))
         .filter(pl.col("_accounts") == 1)
-        .collect()
     )
-    return dict(zip(names[NAME_KEY], names[USERID], strict=True))

@@ -20,7 +20,7 @@ import csv
 import io
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -28,12 +28,14 @@ from typing import BinaryIO
 import numpy as np
 import polars as pl
 
-from ioreport.archive.schema import SOURCE_LINE, FileSchema
+from ioreport.archive.schema import SOURCE_LINE, FileSchema, Kind
 from ioreport.archive.sources import BYTE_ORDER_MARK, Source, header_columns
 from ioreport.errors import InputError
 
 CHUNK_ROWS = 100_000
-BLOCK_BYTES = 32 << 20  # parsed by polars at once
+# Parsed by polars at once. Blocks of 32 MB cost a third more CPU time: buffers that large are fresh
+# memory every time (page faults), and a block polars cannot split is parsed again in halves.
+BLOCK_BYTES = 8 << 20
 SLOW_BYTES = 64 << 10  # a range this small that polars cannot split is read with the csv module
 RECORD_TEXT_LIMIT = 2000
 # Stands in for a bare CR while the csv module splits a line (it would end the record there): a lone
@@ -88,8 +90,13 @@ def read_chunks(source: Source, schema: FileSchema, say: Callable[[str], None]) 
         buffer = _Buffer(stream)
         columns = header_columns(_header(buffer, source), schema, source.where, say)
         names = field_names(columns)
+        texts = [
+            name
+            for name, column in zip(names, columns, strict=True)
+            if column and schema.by_name[column].kind is Kind.TEXT
+        ]
         rows_read = 0
-        for records, rejected in _chunked(_ranges(buffer, names)):
+        for records, rejected in _chunked(_ranges(buffer, names, texts)):
             rows_read += records.height + len(rejected)
             yield RawChunk(source.label, columns, records, rejected, rows_read)
 
@@ -110,8 +117,9 @@ class _Buffer:
 
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
-        self.data = b""
+        self.data = bytearray()  # grown and trimmed in place: reading ahead copies no unread byte
         self.start = 0  # where the unread bytes begin in data
+        self.dropped = 0  # bytes of the stream before data
         self.line = 1
         self.at_end = False
         self._more()
@@ -119,11 +127,17 @@ class _Buffer:
             self.start = len(BYTE_ORDER_MARK)
 
     def _more(self) -> None:
-        if self.start > len(self.data) // 2:
-            self.data, self.start = self.data[self.start :], 0
         block = self._stream.read(BLOCK_BYTES)
+        del self.data[: self.start]
+        self.dropped += self.start
+        self.start = 0
         self.data += block
         self.at_end = not block
+
+    @property
+    def position(self) -> int:
+        """Where the unread bytes begin in the stream."""
+        return self.dropped + self.start
 
     def available(self, size: int) -> int:
         """Unread bytes, reading ahead until there are at least `size` or the stream ends."""
@@ -187,44 +201,72 @@ def _count(data: bytes, start: int, end: int, byte: bytes) -> int:
     return int(np.count_nonzero(np.frombuffer(data, np.uint8, end - start, start) == ord(byte)))
 
 
-def _ranges(buffer: _Buffer, names: list[str]) -> Iterator[tuple[pl.DataFrame, list[Rejected]]]:
-    """The records in ranges of bytes: whole blocks by polars; halved around what it cannot split."""
+def _ranges(
+    buffer: _Buffer, names: list[str], texts: list[str]
+) -> Iterator[tuple[pl.DataFrame, list[Rejected]]]:
+    """The records in ranges of bytes: whole blocks by polars. A range it cannot split is bisected (its
+    first half is tried, then the first half of what still fails) until what is left is read with the csv
+    module; then ranges grow again from small ones."""
     size = BLOCK_BYTES
-    while buffer.available(size):
-        end = buffer.record_end(size)
-        rows = _native(buffer, end, names) if end else None
+    failed_before = None  # stream position where a range polars could not split ends
+    while True:
+        if failed_before is not None and failed_before > buffer.position:
+            size = (failed_before - buffer.position) // 2
+        elif failed_before is not None:
+            failed_before, size = None, 2 * SLOW_BYTES  # the csv module read past it
+        if not buffer.available(size):
+            return
+        end = buffer.record_end(size) if size >= SLOW_BYTES else None
+        rows = _native(buffer, end, names, texts) if end else None
         if rows is not None:
             buffer.consume(end - buffer.start, rows[1])
             size = min(size * 2, BLOCK_BYTES)
             yield rows[0], []
-        elif size > SLOW_BYTES:
-            size //= 2
+        elif size >= SLOW_BYTES:
+            failed_before = buffer.position + (end - buffer.start if end else size)
         else:
             yield _slow(buffer, SLOW_BYTES, names)
 
 
-def _native(buffer: _Buffer, end: int, names: list[str]) -> tuple[pl.DataFrame, int] | None:
+def _native(
+    buffer: _Buffer, end: int, names: list[str], texts: Sequence[str] = ()
+) -> tuple[pl.DataFrame, int] | None:
     """The block's rows parsed by polars and its newlines; None where rows might differ from the csv
     module's. Unquoted empty fields and missing ones are null; quoted empty fields (every field of the
     archive's files is quoted) are empty strings."""
-    block = buffer.data[buffer.start : end]
+    block = bytes(memoryview(buffer.data)[buffer.start : end])
     try:
         frame = pl.read_csv(
             block, has_header=False, schema=dict.fromkeys(names, pl.String()), raise_if_empty=False
         )
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
         return None
-    embedded = frame.select(pl.sum_horizontal(pl.all().str.count_matches("\n", literal=True)))
     newlines = _count(block, 0, len(block), b"\n")
-    if newlines != frame.height - (0 if block.endswith(b"\n") else 1) + embedded.sum().item():
+    ends = frame.height - (0 if block.endswith(b"\n") else 1)
+    embedded = _newlines_in_values(frame, texts, newlines - ends)
+    if newlines != ends + embedded.sum():
         return None  # a blank line: not every newline ended a record
     if sum(frame.null_count().row(0)) and not _all_fields(block, frame):
         return None
     if b"\r" in block and not _every_carriage_return_kept(block, frame):
         return None
-    before = embedded.to_series().cum_sum() - embedded.to_series()
+    before = embedded.cum_sum() - embedded
     lines = pl.int_range(buffer.line, buffer.line + frame.height, eager=True) + before
     return frame.with_columns(lines.cast(pl.Int64).alias(SOURCE_LINE)), newlines
+
+
+def _newlines_in_values(frame: pl.DataFrame, texts: Sequence[str], left: int) -> pl.Series:
+    """How many newlines each row's values hold. Counted in the text fields first: when they hold the
+    `left` newlines that did not end a record, the other fields hold none (the values' newlines are bytes
+    of the block too, and each row but the last ended at a newline)."""
+
+    def count(fields: Sequence[str]) -> pl.Series:
+        return frame.select(
+            pl.sum_horizontal(pl.col(fields).str.count_matches("\n", literal=True))
+        ).to_series()
+
+    in_texts = count(texts) if texts else None
+    return in_texts if in_texts is not None and in_texts.sum() == left else count(frame.columns)
 
 
 def _every_carriage_return_kept(block: bytes, frame: pl.DataFrame) -> bool:

@@ -1,11 +1,12 @@
 """Storing typed records: parts, deduplication, the sort, the cache directory and its manifest.
 
-Validated chunks are written as Arrow IPC parts, split by a bucket number that grows with the sort order
-(the month of a tweet). Deduplication reads only the keys and record hashes of all parts: records that
-repeat an earlier one exactly are duplicates, and every record of a key with different records is a
-conflict, quarantined. The sort then takes one bucket at a time (split further by ranges of the first sort
-column when it holds more than BUCKET_ROWS rows), and the sorted buckets stream into the final Parquet
-file. Memory holds one bucket and the keys, whatever the input's size.
+Validated chunks are written as Arrow IPC parts (lz4), split by a bucket number that grows with the sort
+order (the month of a tweet). Deduplication needs only the key and record hash of every row, kept from
+validation: records that repeat an earlier one exactly are duplicates, and every record of a key with
+different records is a conflict, quarantined. The sort then takes one bucket at a time, reading a bucket of
+more than BUCKET_ROWS rows once per range of the first sort column, and the sorted buckets stream into the
+final Parquet file. Nothing is written twice. Memory holds one bucket and the keys, whatever the input's
+size.
 
 A result lives in a directory named by the inputs' content hash, whose manifest, written last, marks it
 complete. Input hashes are cached by path, size and file times, so a warm run does not read the inputs.
@@ -41,12 +42,14 @@ MANIFEST = "ingest.json"
 INPUT_HASHES = "input-hashes.json"  # in the cache directory: sha256 by path, size and file times
 FINAL_PARQUET = {"compression": "zstd", "compression_level": 1, "statistics": True}
 BUCKET = "_bucket"  # working column of the external sort (never written)
+PART_COMPRESSION = "lz4"
 # A work directory whose owner is gone, or that nothing has written to for this long, was abandoned
 # (by a killed ingest): the next ingest removes it.
 ABANDONED_AFTER_SECONDS = 30 * 60
 WORK_DIRECTORY = re.compile(r"^\.[0-9a-z]+-(?P<pid>\d+)-[0-9a-f]+$")
 CONFLICT_LOCATIONS_SHOWN = 10
 VERSIONS = "_versions"  # working column: how many different records a key has
+ROWS = "_rows"  # working column: how many rows a key has
 
 
 @dataclass(frozen=True)
@@ -255,11 +258,13 @@ class TableParts:
     # they are written, so that the sort handles one bucket at a time. None: one bucket.
     bucket_of: pl.Expr | None = None
     parts: list[Part] = field(default_factory=list)
+    # Key and record hash of every valid row, kept from validation: deduplication reads no part.
+    keys: list[pl.DataFrame] = field(default_factory=list)
     quarantine_parts: list[Path] = field(default_factory=list)
     input_rows: int = 0
     quarantined: int = 0
     control_characters_removed: int = 0
-    sources: dict[str, Source] = field(default_factory=dict)  # by label, to quote records found later
+    sources: dict[str, Source] = field(default_factory=dict)  # by label, in input order, to quote records
     _files: int = 0
 
     def add(self, input_rows: int, checked: Checked) -> None:
@@ -267,16 +272,24 @@ class TableParts:
         self.input_rows += input_rows
         self.quarantined += quarantine.height
         self.control_characters_removed += checked.control_characters_removed
-        buckets = {(0,): valid}
-        if self.bucket_of is not None and valid.height:
-            keyed = valid.with_columns(self.bucket_of.alias(BUCKET))
-            buckets = keyed.partition_by(BUCKET, as_dict=True, include_key=False)
-        for (bucket,), rows in sorted(buckets.items()):
-            if rows.height:
-                self.parts.append(Part(self.new_path("part"), bucket, rows.height))
-                _write_part(rows, self.parts[-1].path)
+        self.keys.append(valid.select(self.schema.key, RECORD_HASH))
+        rows = valid.drop(RECORD_HASH)
+        for bucket, bucket_rows in self._buckets(rows):
+            self.parts.append(Part(self.new_path("part"), bucket, bucket_rows.height))
+            _write_part(bucket_rows, self.parts[-1].path)
         if quarantine.height:
             self.add_quarantine(quarantine, counted=True)
+
+    def _buckets(self, rows: pl.DataFrame) -> list[tuple[int, pl.DataFrame]]:
+        if not rows.height:
+            return []
+        if self.bucket_of is None:
+            return [(0, rows)]
+        numbers = rows.select(self.bucket_of).to_series()
+        if numbers.min() == numbers.max():  # a chunk of one month (time-ordered files): no copy
+            return [(numbers[0], rows)]
+        split = rows.with_columns(numbers.alias(BUCKET)).partition_by(BUCKET, as_dict=True, include_key=False)
+        return sorted((bucket, bucket_rows) for (bucket,), bucket_rows in split.items())
 
     def new_path(self, role: str) -> Path:
         self._files += 1
@@ -291,50 +304,52 @@ class TableParts:
 
     def scan(self) -> pl.LazyFrame:
         if not self.parts:
-            return pl.LazyFrame(schema={**output_schema(self.schema), RECORD_HASH: pl.UInt64()})
+            return pl.LazyFrame(schema=output_schema(self.schema))
         return pl.scan_ipc([part.path for part in self.parts])
 
 
 def _write_part(frame: pl.DataFrame, path: Path) -> None:
-    # Parts are temporary and read back whole: Arrow IPC reads back faster than Parquet; zstd makes them a
-    # seventh of their size (writing to disk costs more CPU time than compressing), and plain (not view)
-    # strings write only the bytes a part holds.
-    frame.write_ipc(path, compression="zstd", compat_level=pl.CompatLevel.oldest())
+    # Parts are temporary and read back once: lz4 costs a third of zstd's CPU time and still makes them a
+    # third of their size; view strings (the newest format) are written as they are, without conversion.
+    frame.write_ipc(path, compression=PART_COMPRESSION, compat_level=pl.CompatLevel.newest())
 
 
 @dataclass(frozen=True)
 class Deduplicated:
-    """What deduplication decided for each row of a table's parts (in part order)."""
+    """What deduplication decided about a table's keys."""
 
-    keep: pl.Series  # the first record of each key without conflict
+    conflicting: pl.Series  # keys with different records: none of their rows is loaded
     duplicates: int  # rows repeating an earlier record exactly
     conflicts: pl.DataFrame  # quarantine rows (without record text) for every record of a conflicting key
+
+    def keep(self, key: str) -> pl.Expr:
+        """The rows to load, among rows in input order: the first record of each key without conflict."""
+        return pl.col(key).is_first_distinct() & ~pl.col(key).is_in(self.conflicting.implode())
 
 
 def deduplicate(table: TableParts) -> Deduplicated:
     """Only records whose every field reads the same are duplicates; a key with different records is a
     conflict, and all its records go to the quarantine."""
     key = table.schema.key
-    keys = table.scan().select(key, RECORD_HASH).collect()
-    versions = keys.select(pl.col(RECORD_HASH).n_unique().over(key)).to_series()
-    conflicting = versions > 1
-    keep = keys.select(pl.col(key).is_first_distinct()).to_series() & ~conflicting
-    found = [
-        pl.read_ipc(part.path, columns=[SOURCE_FILE, SOURCE_LINE, key]).filter(rows)
-        for part, rows in _slices(table, conflicting)
-        if rows.any()
-    ]
-    empty = pl.DataFrame(schema={SOURCE_FILE: pl.String(), SOURCE_LINE: pl.Int64(), key: keys[key].dtype})
-    conflicts = pl.concat([empty, *found]).with_columns(versions.filter(conflicting).alias(VERSIONS))
-    return Deduplicated(keep, int((~keep & ~conflicting).sum()), _conflict_reasons(conflicts, key))
-
-
-def _slices(table: TableParts, mask: pl.Series) -> Iterator[tuple[Part, pl.Series]]:
-    """Each part and its slice of a mask over all the table's rows in part order."""
-    offset = 0
-    for part in table.parts:
-        yield part, mask.slice(offset, part.height)
-        offset += part.height
+    empty = pl.DataFrame(schema={key: output_schema(table.schema)[key], RECORD_HASH: pl.UInt64()})
+    versions = (
+        pl.concat([empty, *table.keys])
+        .group_by(key)
+        .agg(pl.col(RECORD_HASH).n_unique().alias(VERSIONS), pl.len().alias(ROWS))
+    )
+    table.keys.clear()
+    conflicting = versions.filter(pl.col(VERSIONS) > 1)
+    duplicates = versions.filter(pl.col(VERSIONS) == 1).select(pl.col(ROWS).sum() - pl.len()).item()
+    # Every version of a conflict, in input order: sources in the order they were read, then lines.
+    found = table.scan() if conflicting.height else pl.LazyFrame(schema=output_schema(table.schema))
+    conflicts = (
+        found.select(SOURCE_FILE, SOURCE_LINE, key)
+        .filter(pl.col(key).is_in(conflicting[key].implode()))
+        .collect()
+        .join(conflicting.select(key, VERSIONS), on=key)
+        .sort(pl.col(SOURCE_FILE).cast(pl.Enum(list(table.sources))), SOURCE_LINE)
+    )
+    return Deduplicated(conflicting[key], duplicates, _conflict_reasons(conflicts, key))
 
 
 def _conflict_reasons(conflicts: pl.DataFrame, key: str) -> pl.DataFrame:
@@ -365,21 +380,26 @@ def write_sorted(
     transform: Callable[[pl.DataFrame], pl.DataFrame] = lambda frame: frame,
 ) -> FileCounts:
     """Write the rows to keep, transformed and sorted, bucket by bucket; count what happened to the others."""
-    buckets: dict[int, list[tuple[Part, pl.Series]]] = {}
-    for part, rows in _slices(table, deduplicated.keep):
-        buckets.setdefault(part.bucket, []).append((part, rows))
-    schema = output_schema(table.schema)
+    buckets: dict[int, list[Part]] = {}
+    for part in table.parts:
+        buckets.setdefault(part.bucket, []).append(part)
+    keep = deduplicated.keep(table.schema.key)
 
     def sorted_batches(
         columns: list[str] | None, predicate: pl.Expr | None, *_hints
     ) -> Iterator[pl.DataFrame]:
         for bucket in sorted(buckets):
-            for frame in _sorted_bucket(table, buckets[bucket], sort_by, transform):
+            for rows in _bucket_ranges(buckets[bucket], sort_by[0]):
+                frame = transform(_kept_in_order(rows.collect(), keep, sort_by))
                 frame = frame.filter(predicate) if predicate is not None else frame
                 yield frame.select(columns) if columns is not None else frame
+            for part in buckets[bucket]:
+                part.path.unlink()  # read for the last time: its disk space is given back
 
     # One pass into the final file: the sorted buckets stream into the Parquet writer as they are made.
-    register_io_source(sorted_batches, schema=schema).sink_parquet(target, **FINAL_PARQUET)
+    register_io_source(sorted_batches, schema=output_schema(table.schema)).sink_parquet(
+        target, **FINAL_PARQUET
+    )
     return FileCounts(
         input_rows=table.input_rows,
         loaded=row_count(target),
@@ -388,52 +408,32 @@ def write_sorted(
     )
 
 
-def _kept(
-    members: list[tuple[Part, pl.Series]], transform: Callable[[pl.DataFrame], pl.DataFrame]
-) -> Iterator[pl.DataFrame]:
-    """The rows to keep of each part, transformed; a part read for the last time gives back its disk space."""
-    for part, rows in members:
-        frame = pl.read_ipc(part.path).drop(RECORD_HASH)
-        part.path.unlink()
-        yield transform(frame if rows.all() else frame.filter(rows))
+def _kept_in_order(rows: pl.DataFrame, keep: pl.Expr, sort_by: list[str]) -> pl.DataFrame:
+    """The rows to keep, sorted. Only the sort columns are sorted: the rows are gathered once, and not at
+    all when they are all kept and in order already (a file written in time order)."""
+    kept = pl.int_range(pl.len(), dtype=pl.get_index_type()).filter(keep)
+    order = rows.select(kept.sort_by([pl.col(name).filter(keep) for name in sort_by])).to_series()
+    if order.len() == rows.height and (order.diff() == 1).all():
+        return rows
+    return rows[order]
 
 
-def _sorted_bucket(
-    table: TableParts,
-    members: list[tuple[Part, pl.Series]],
-    sort_by: list[str],
-    transform: Callable[[pl.DataFrame], pl.DataFrame],
-) -> Iterator[pl.DataFrame]:
-    """A bucket's rows in order, sorted in memory when it holds at most BUCKET_ROWS rows.
+def _bucket_ranges(parts: list[Part], column: str) -> Iterator[pl.LazyFrame]:
+    """A bucket's rows in input order, in ranges of the column's values that hold about BUCKET_ROWS rows.
 
-    A larger bucket is split further into parts by ranges of the first sort column, each sorted on its own.
+    A bucket of at most BUCKET_ROWS rows is one range; a larger one is read once per range, each read
+    keeping only its range's rows (identical records, having one value, fall in one range).
     """
-    frames = _kept(members, transform)
-    schema = output_schema(table.schema)
-    boundaries = _bucket_boundaries([part.path for part, _ in members], sort_by[0])
-    if boundaries.is_empty():
-        yield pl.concat([pl.DataFrame(schema=schema), *frames]).sort(sort_by)
+    rows = pl.scan_ipc([part.path for part in parts])
+    if sum(part.height for part in parts) <= BUCKET_ROWS:
+        yield rows
         return
-    ranges: dict[int, list[Path]] = {}
-    for frame in frames:
-        range_of_row = boundaries.search_sorted(frame[sort_by[0]], side="right").alias(BUCKET)
-        split = frame.with_columns(range_of_row).partition_by(BUCKET, as_dict=True, include_key=False)
-        for (number,), rows in split.items():
-            ranges.setdefault(number, []).append(table.new_path("range"))
-            _write_part(rows, ranges[number][-1])
-    for number in sorted(ranges):
-        yield pl.read_ipc(ranges[number]).sort(sort_by)
-        for path in ranges[number]:
-            path.unlink()
-
-
-def _bucket_boundaries(parts: list[Path], column: str) -> pl.Series:
-    """Values of the column that start a new range: every BUCKET_ROWS-th value in sorted order.
-
-    Empty when all rows fit in one range.
-    """
-    values = pl.scan_ipc(parts).select(column).collect().to_series().sort()
-    return values.gather_every(BUCKET_ROWS, offset=BUCKET_ROWS).unique(maintain_order=True)
+    values = rows.select(column).collect().to_series().sort()
+    boundaries = values.gather_every(BUCKET_ROWS, offset=BUCKET_ROWS).unique(maintain_order=True).to_list()
+    value = pl.col(column)
+    for lower, upper in zip([None, *boundaries], [*boundaries, None], strict=True):
+        above = value >= lower if lower is not None else pl.lit(True)
+        yield rows.filter(above & (value < upper) if upper is not None else above)
 
 
 def derive_users(tweets_path: Path, target: Path) -> FileCounts:
