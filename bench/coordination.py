@@ -1,12 +1,20 @@
-"""Coordination networks beside the reference implementation, coordination-network-toolkit (QUT).
+"""Coordination and forensics at 1x, 10x and 30x the synthetic default, and ioreport's coordination networks
+beside the reference implementation, coordination-network-toolkit (QUT).
 
-On the full synthetic default (generated and ingested here, or `--data` a generated directory) it builds
-the co-retweet and co-tweet networks with ioreport and with the toolkit, with the same window and minimum
-weight, compares the edge sets (undirected, without self-loops), explains every edge only one of them has,
-and times both in the same run; then it times the near-duplicate network. Prints Markdown tables; the
-numbers go to bench/results/coordination.json.
+Scaling: for each scale (default 1, 10, 30: 0.35 M, 3.5 M and 10.5 M tweets), the synthetic default is
+generated and ingested once (kept under `--work`, reused by later runs), then each notebook (default:
+coordination, forensics) runs in a fresh Python process: its cells executed in order, the run parameters
+injected after its parameters cell as papermill does (`params/default.yaml`, run outputs to a scratch
+directory). Wall time and that process's peak RSS are measured; the table gives each scale and the ratio of
+30x to 10x (linear: 3).
 
-Not part of the tests, nor of the lock file: `pip install coordination-network-toolkit==1.5.2` first.
+Parity: on the 1x dataset, the co-retweet and co-tweet networks are built with ioreport (no chance filter:
+`chance_threshold=1`, so every pair at the window and minimum weight is an edge) and with the toolkit, with
+the same window and minimum weight; the edge sets (undirected, without self-loops) must be identical, and
+every edge only one of them has is explained. Both are timed in the same run.
+
+Not part of the tests, nor of the lock file: `pip install coordination-network-toolkit==1.5.2` first
+(`make bench` does). Prints Markdown tables; the numbers go to bench/results/coordination.json.
 
 How the toolkit is fed (its Python API, the functions its CLI calls, every parameter given):
 - messages through `preprocess_data`, one row per tweet: id, userid, screen name, retweet_tweetid as
@@ -31,6 +39,8 @@ import os
 import platform
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -45,15 +55,35 @@ from coordination_network_toolkit.preprocess import preprocess_data
 from coordination_network_toolkit.similarity import message_preprocessor
 
 from ioreport.analysis import coordination
-from ioreport.analysis.coordination.items import uses
-from ioreport.analysis.coordination.pairs import co_occurrences
 from ioreport.archive.ingest import ingest
 from ioreport.archive.schema import TWEET_TIMESTAMP
+from ioreport.config.paths import PARAMS_DIR
 from ioreport.synthetic.generate import TWEETS_FILE, USERS_FILE, generate
 
 RESULTS = Path(__file__).resolve().parent / "results" / "coordination.json"
 TOOLKIT_TABLE = {"co_retweet": "co_retweet_network", "co_tweet": "co_tweet_network"}
 TEXT_MODE = {"co_retweet": "default", "co_tweet": "toolkit"}  # co_retweet reads no text
+NO_CHANCE_FILTER = 1.0
+LINEAR = 3.0  # 30x over 10x
+
+# Runs one notebook's cells in this (fresh) process, its parameters injected after its parameters cell, and
+# prints the wall time and the peak RSS. argv: notebook, parameters (JSON).
+NOTEBOOK_STEP = r"""
+import contextlib, io, json, resource, sys, time
+import jupytext
+notebook = jupytext.read(sys.argv[1])
+injected = json.loads(sys.argv[2])
+namespace = {"__name__": "__main__"}
+started = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    for cell in (c for c in notebook.cells if c.cell_type == "code"):
+        exec(compile(cell.source, sys.argv[1], "exec"), namespace)
+        if "parameters" in cell.metadata.get("tags", []):
+            namespace.update(injected)
+wall = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print("BENCH " + json.dumps({"wall_s": round(wall, 1), "peak_mib": peak}))
+"""
 
 
 def timed(work: Callable[..., object], *args: object, **kwargs: object) -> tuple[object, float]:
@@ -62,11 +92,70 @@ def timed(work: Callable[..., object], *args: object, **kwargs: object) -> tuple
     return result, time.perf_counter() - started
 
 
-def dataset(args: argparse.Namespace, work: Path) -> pl.LazyFrame:
-    data = args.data or work / "generated"
-    if args.data is None:
-        generate(data, scale=args.scale)
-    return ingest([data / TWEETS_FILE], data / USERS_FILE, cache_dir=work / "cache").scan_tweets()
+def dataset(work: Path, scale: float):
+    """The synthetic default at `scale`, generated and ingested under `work` unless there already."""
+    data = work / f"scale-{scale:g}"
+    if not (data / TWEETS_FILE).exists():
+        generate(data, scale=scale)
+    return ingest([data / TWEETS_FILE], data / USERS_FILE, cache_dir=data / "cache")
+
+
+def notebook_parameters(name: str, data_dir: Path, run_dir: Path) -> dict:
+    """What the runner injects into a notebook: the ingested data, a run directory, the parameters it reads
+    (those of the synthetic default)."""
+    from ioreport.config.params import load_params
+    from ioreport.pipeline.sections import DATA_DIR, RUN_DIR, SECTIONS
+
+    section = next(s for s in SECTIONS if s.name == name)
+    params = load_params(PARAMS_DIR / "default.yaml")
+    declared = {parameter: params.notebook_value(parameter) for parameter in section.parameters}
+    return {DATA_DIR: str(data_dir), RUN_DIR: str(run_dir), **declared}
+
+
+def measure_notebook(name: str, data_dir: Path, run_dir: Path) -> dict:
+    from ioreport.config.paths import NOTEBOOKS_DIR
+
+    injected = json.dumps(notebook_parameters(name, data_dir, run_dir))
+    command = [sys.executable, "-c", NOTEBOOK_STEP, str(NOTEBOOKS_DIR / f"{name}.py"), injected]
+    out = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "TZ": "UTC"})
+    if out.returncode != 0:
+        raise SystemExit(f"notebook {name} failed:\n{out.stderr[-3000:]}")
+    line = next(x for x in out.stdout.splitlines() if x.startswith("BENCH "))
+    return json.loads(line.removeprefix("BENCH "))
+
+
+def scaling(args: argparse.Namespace, work: Path) -> dict:
+    """Per scale and notebook: wall time and peak RSS, each in a fresh process."""
+    measured: dict[str, dict] = {}
+    for scale in args.scales:
+        data = dataset(work, scale)
+        tweets = data.scan_tweets().select(pl.len()).collect().item()
+        measured[f"{scale:g}"] = {"tweets": tweets}
+        for name in args.notebooks:
+            result = measure_notebook(name, data.users.parent, work / "runs" / f"{name}-{scale:g}")
+            measured[f"{scale:g}"][name] = result
+            wall, peak = result["wall_s"], result["peak_mib"]
+            print(f"- {name} at {scale:g}x ({tweets:,} tweets): {wall:.1f} s, {peak:,} MiB", flush=True)
+    return measured
+
+
+def print_scaling(measured: dict, notebooks: list[str]) -> None:
+    scales = list(measured)
+    print(
+        "\n| notebook | " + " | ".join(f"{s}x ({measured[s]['tweets'] / 1e6:.2f} M tweets)" for s in scales),
+        end="",
+    )
+    ratio = "10" in measured and "30" in measured
+    print(" | 30x / 10x |" if ratio else " |")
+    print("| --- |" + " ---: |" * (len(scales) + ratio))
+    for name in notebooks:
+        cells = [
+            f"{measured[s][name]['wall_s']:.1f} s, {measured[s][name]['peak_mib']:,} MiB" for s in scales
+        ]
+        if ratio:
+            wall, peak = (measured["30"][name][k] / measured["10"][name][k] for k in ("wall_s", "peak_mib"))
+            cells.append(f"{wall:.2f}x time, {peak:.2f}x memory (linear: {LINEAR:g}x)")
+        print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 def toolkit_rows(tweets: pl.LazyFrame) -> list[tuple]:
@@ -114,20 +203,18 @@ def undirected(frame: pl.DataFrame, first: str, second: str) -> set[tuple[str, s
     return {(min(a, b), max(a, b)) for a, b in frame.select(first, second).iter_rows()}
 
 
-def explain(edge: tuple[str, str], ours: pl.DataFrame, theirs: pl.DataFrame, min_weight: int) -> str:
+def explain(edge: tuple[str, str], behind: pl.DataFrame, theirs: pl.DataFrame, min_weight: int) -> str:
     """Why an edge is in the toolkit's network and not in ours (or the other way round)."""
     a, b = edge
-    shared = ours.filter(pl.col("source") == a, pl.col("target") == b)
-    items, tweets_a, tweets_b = (
-        shared[column].n_unique() for column in ("item", "source_tweetid", "target_tweetid")
-    )
+    shared = behind.filter(pl.col("source") == a, pl.col("target") == b)
+    items, tweets = shared.height, shared["tweetids"].explode().n_unique()
     directed = dict(
         ((u, v), w)
         for u, v, w in theirs.filter(pl.col("user_1").is_in([a, b]), pl.col("user_2").is_in([a, b])).rows()
     )
     counts = f"toolkit weights {directed.get((a, b), 0)} and {directed.get((b, a), 0)} (per direction)"
-    shared_in = f"{items} distinct item(s) shared, in {tweets_a} and {tweets_b} tweets"
-    if items < min_weight <= max(tweets_a, tweets_b):
+    shared_in = f"{items} distinct item(s) shared, in {tweets} tweets"
+    if items < min_weight <= max(directed.values(), default=0):
         return (
             f"{shared_in}: the toolkit counts messages ({counts}), ioreport distinct items (min {min_weight})"
         )
@@ -139,14 +226,17 @@ def compare(
 ) -> dict:
     """Both tools on one network type, `args.repeats` times each (median times); the edge sets compared."""
     window_ms = round(args.window * 1000)
-    mode = TEXT_MODE[network_type]
+    settings = {
+        "window_seconds": args.window,
+        "min_weight": args.min_weight,
+        "chance_threshold": NO_CHANCE_FILTER,
+        "text_mode": TEXT_MODE[network_type],
+    }
     ours_runs, preprocess_runs, compute_runs = [], [], []
     # ioreport's runs first: the toolkit leaves its worker processes behind, which slows what follows.
     # Each tool runs once untimed first (warm caches, imports, thread pools), then `repeats` times.
     for _ in range(args.repeats + 1):
-        ours, seconds = timed(
-            coordination.build_network, tweets, network_type, args.window, args.min_weight, text_mode=mode
-        )
+        ours, seconds = timed(coordination.build_network, tweets, network_type, **settings)
         ours_runs.append(seconds)
     for repeat in range(args.repeats + 1):
         db = work / f"{network_type}-{repeat}.db"  # a fresh database each time: no index left from before
@@ -157,18 +247,21 @@ def compare(
     theirs = toolkit_edges(db, network_type)
     ours_set = undirected(ours.edges, "source", "target")
     theirs_set = undirected(theirs, "user_1", "user_2")
-    co = coordination_pairs(tweets, network_type, mode, window_ms)
-    differences = [
-        {"edge": list(edge), "only_in": side, "why": explain(edge, co, theirs, args.min_weight)}
-        for side, edges in (("ioreport", ours_set - theirs_set), ("toolkit", theirs_set - ours_set))
-        for edge in sorted(edges)
-    ]
+    differences = []
+    if ours_set != theirs_set:  # every co-occurrence, weight 1 up, to explain each difference
+        loose = coordination.build_network(tweets, network_type, **{**settings, "min_weight": 1})
+        differences = [
+            {"edge": list(edge), "only_in": side, "why": explain(edge, loose.behind, theirs, args.min_weight)}
+            for side, edges in (("ioreport", ours_set - theirs_set), ("toolkit", theirs_set - ours_set))
+            for edge in sorted(edges)
+        ]
     return {
         "network": network_type,
-        "text_mode": mode,
+        "text_mode": TEXT_MODE[network_type],
         "edges_ioreport": len(ours_set),
         "edges_toolkit": len(theirs_set),
         "common": len(ours_set & theirs_set),
+        "identical": ours_set == theirs_set,
         "differences": differences,
         "ioreport_s": statistics.median(ours_runs),
         "ioreport_evidence_s": evidence_seconds,
@@ -180,12 +273,6 @@ def compare(
             "toolkit_compute": compute_runs,
         },
     }
-
-
-def coordination_pairs(tweets: pl.LazyFrame, network_type: str, mode: str, window_ms: int) -> pl.DataFrame:
-    """Every co-occurrence behind the edges, as ioreport finds them (to explain differences)."""
-    used = uses(tweets, network_type, mode).select("userid", "tweetid", "time", "item")
-    return co_occurrences(used, window_ms)
 
 
 def print_parity(results: list[dict]) -> None:
@@ -203,7 +290,7 @@ def print_parity(results: list[dict]) -> None:
         "speed-up (compute)",
         "speed-up (total)",
     ]
-    print("| " + " | ".join(columns) + " |")
+    print("\n| " + " | ".join(columns) + " |")
     print("| --- |" + " ---: |" * (len(columns) - 1))
     for r in results:
         only = {side: sum(d["only_in"] == side for d in r["differences"]) for side in ("ioreport", "toolkit")}
@@ -222,38 +309,36 @@ def print_parity(results: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, help="a generated dataset directory (default: generate one)")
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--window", type=float, default=60.0, help="seconds")
-    parser.add_argument("--min-weight", type=int, default=2)
+    parser.add_argument(
+        "--work", type=Path, help="where datasets are generated and kept (default: a temp dir)"
+    )
+    parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0, 30.0])
+    parser.add_argument("--notebooks", nargs="+", default=["coordination", "forensics"])
+    parser.add_argument("--window", type=float, default=60.0, help="seconds, for the parity check")
+    parser.add_argument("--min-weight", type=int, default=2, help="for the parity check")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeats", type=int, default=3, help="runs of each tool; times are medians")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="ioreport-bench-coordination-"))
-    tweets = dataset(args, work)
-    count = tweets.select(pl.len()).collect().item()
+    work = args.work or Path(tempfile.mkdtemp(prefix="ioreport-bench-coordination-"))
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores; datasets in {work}")
+    measured = scaling(args, work)
+    print_scaling(measured, args.notebooks)
+    tweets = dataset(work, 1.0).scan_tweets()
     rows = toolkit_rows(tweets)
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cores; {count:,} tweets")
     print(
-        f"window {args.window:g} s, min weight {args.min_weight}, toolkit threads {args.threads}; "
-        f"median of {args.repeats} runs each, after one untimed\n"
+        f"\nParity on the 1x dataset ({len(rows):,} tweets): window {args.window:g} s, min weight "
+        f"{args.min_weight}, no chance filter, toolkit threads {args.threads}; median of {args.repeats} runs "
+        "each, after one untimed"
     )
-    results = [compare(kind, tweets, rows, args, work) for kind in TOOLKIT_TABLE]
-    print_parity(results)
-    near, near_seconds = timed(coordination.build_network, tweets, "near_duplicate")
-    print("\n| near-duplicate network (default settings) | edges | accounts | wall |")
-    print("| --- | ---: | ---: | ---: |")
-    print(
-        f"| window {near.window_seconds:g} s, min weight {near.min_weight} | {near.edges.height:,} "
-        f"| {near.accounts:,} | {near_seconds:.1f} s |"
-    )
+    parity = [compare(kind, tweets, rows, args, work) for kind in TOOLKIT_TABLE]
+    print_parity(parity)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    summary = {"machine": platform.platform(), "cores": os.cpu_count(), "tweets": count, "args": vars(args)}
-    near_duplicate = {"edges": near.edges.height, "accounts": near.accounts, "seconds": near_seconds}
+    summary = {"machine": platform.platform(), "cores": os.cpu_count(), "args": vars(args)}
     RESULTS.write_text(
-        json.dumps({**summary, "results": results, "near_duplicate": near_duplicate}, indent=2, default=str)
-        + "\n"
+        json.dumps({**summary, "scaling": measured, "parity": parity}, indent=2, default=str) + "\n"
     )
+    if not all(r["identical"] for r in parity):
+        raise SystemExit("the edge sets differ from the toolkit's")
 
 
 if __name__ == "__main__":

@@ -71,6 +71,7 @@ FIRED_BY = {
 NO_LANGUAGE = ("und", "zxx", "qme", "qht", "qst", "qam", "qct")
 # The whole tweet, once links, mentions, digits, punctuation and emoji are gone.
 TEST_WORDS = r"^(?:(?:test(?:ing)?|new ?own(?:er)?)\s*)+$"
+TEST_LETTERS = r"(?i)test|own"  # in every text TEST_WORDS matches: letters stay next to each other
 NOT_A_LETTER = r"[^\p{L}\s]+"
 # Screen-name patterns: (label, regexes a name must all match); first match wins. Hashed accounts are set
 # apart before: their screen name is the hash.
@@ -89,8 +90,9 @@ WEEK = "1w"
 
 
 def _events(tweets: pl.LazyFrame) -> pl.LazyFrame:
-    """The columns the signals read, in memory once."""
-    columns = ("userid", "tweetid", TIME, "is_retweet", "tweet_language", "tweet_client_name", "tweet_text")
+    """The columns the switch and dormancy signals read, in memory once (not the texts: the test tweets are
+    looked for apart)."""
+    columns = ("userid", "tweetid", TIME, "is_retweet", "tweet_language", "tweet_client_name")
     return tweets.select(columns).collect().lazy()
 
 
@@ -202,10 +204,17 @@ def is_test_tweet() -> pl.Expr:
     return ~pl.col("is_retweet") & words.str.contains(TEST_WORDS)
 
 
-def test_tweets(events: pl.LazyFrame) -> pl.DataFrame:
+def test_tweets(tweets: pl.LazyFrame) -> pl.DataFrame:
     """Accounts with test tweets: how many, and when the first was sent."""
+    # The letters every test tweet has, looked for first: the full test then reads only the few texts
+    # that have them, and no text is held in memory.
+    candidates = tweets.filter(pl.col("tweet_text").str.contains(TEST_LETTERS)).select(
+        "userid", TIME, "is_retweet", "tweet_text"
+    )
     return (
-        events.filter(is_test_tweet())
+        candidates.collect()
+        .lazy()
+        .filter(is_test_tweet())
         .group_by("userid")
         .agg(test_tweet_count=pl.len(), first_test_at=pl.col(TIME).min())
         .sort("userid")
@@ -227,7 +236,7 @@ def repurposing_signals(
         LANGUAGE_SWITCH: _prefixed(language_switches(events, min_side, min_drop), "language_"),
         DORMANT: dormancies(events, min_gap_days),
         CLIENT_SWITCH: _prefixed(client_switches(events, min_side, min_drop), "client_"),
-        TEST_TWEETS: test_tweets(events),
+        TEST_TWEETS: test_tweets(tweets),
     }
     accounts = pl.concat([frame.select("userid") for frame in evidence.values()]).unique()
     for frame in evidence.values():

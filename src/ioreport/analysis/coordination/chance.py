@@ -57,7 +57,9 @@ def judge(rows: pl.DataFrame, items: pl.DataFrame, activity: np.ndarray, thresho
     """
     if rows.is_empty():
         return pl.DataFrame(schema=CHANCE_SCHEMA)
-    rows = rows.sort("source", "target", "item", "source_tweetid", "target_tweetid")
+    rows = rows.select("source", "target", "item", "source_tweetid", "target_tweetid").sort(
+        "source", "target", "item"
+    )
     scan = _Scan.of(rows)
     active = activity[activity > 0].astype(np.float64)
     total, pairs_possible = active.sum(), len(active) * (len(active) - 1) / 2
@@ -91,17 +93,18 @@ def _per_item(items: pl.DataFrame, total: float) -> tuple[np.ndarray, np.ndarray
 
 @dataclass(frozen=True)
 class _Scan:
-    """The candidate pairs' co-occurrences, sorted by pair: per row its pair, its (pair, item), item and each
-    side's tweet; per (pair, item) its pair, item and own co-occurrences; where each pair starts."""
+    """The candidate pairs' co-occurrences, sorted by pair: per row its pair, its (pair, item) and item; per
+    (pair, item) its pair, item and own co-occurrences; where each pair starts; and, where a tweet carries
+    several items (hashtags, links), the rows of each pair's tweets on either side."""
 
     pair: np.ndarray
     pair_item: np.ndarray
     item: np.ndarray
-    tweets: tuple[np.ndarray, np.ndarray]
     pair_of_item: np.ndarray
     item_of_pair: np.ndarray
     own: np.ndarray
     starts: np.ndarray
+    tweet_groups: tuple[tuple[np.ndarray, np.ndarray], ...]  # per side: rows by (pair, tweet), group starts
 
     @classmethod
     def of(cls, rows: pl.DataFrame) -> _Scan:
@@ -111,15 +114,18 @@ class _Scan:
         new_item = new_pair | np.r_[True, item[1:] != item[:-1]]
         pair, pair_item = np.cumsum(new_pair) - 1, np.cumsum(new_item) - 1
         firsts = np.flatnonzero(new_item)
+        tweet_items = rows.select("source_tweetid", "item").unique()
+        several_items_a_tweet = tweet_items.height > tweet_items["source_tweetid"].n_unique()
+        sides = ("source_tweetid", "target_tweetid") if several_items_a_tweet else ()
         return cls(
             pair,
             pair_item,
             item,
-            (rows["source_tweetid"].to_numpy(), rows["target_tweetid"].to_numpy()),
             pair[firsts],
             item[firsts],
             np.bincount(pair_item).astype(np.float64),
             np.flatnonzero(new_pair),
+            tuple(_groups(pair, rows[side].to_numpy()) for side in sides),
         )
 
     def tails(
@@ -130,15 +136,19 @@ class _Scan:
         # A pair's items keep at least its own co-occurrences: the item was that synchronous for it.
         pair_rate = np.maximum(unexplained[self.item_of_pair], self.own) * scale[self.item_of_pair]
         row_rate = pair_rate[self.pair_item]
-        order = np.lexsort((self.tweets[1], self.tweets[0], self.item, row_rate, self.pair))
+        # Within an item its rows share an expectation and the last has the largest count, so the order of
+        # an item's rows changes no pair's least tail.
+        order = np.lexsort((self.item, row_rate, self.pair))
         starts = self.starts  # the pairs keep their places: the pair is the first key
-        count = np.minimum.reduce(
-            [
-                _running_distinct(self.pair[order], values[order], starts)
-                for values in (self.item, *self.tweets)
-            ]
-        )
         first_of_item = np.r_[True, self.pair_item[order][1:] != self.pair_item[order][:-1]]
+        count = _segmented_cumsum(first_of_item.astype(np.int64), starts)
+        if self.tweet_groups:  # items of one pair of tweets count once: the least of items and tweets
+            position = np.empty(len(order), dtype=np.int64)
+            position[order] = np.arange(len(order))
+            for by_group, group_starts in self.tweet_groups:
+                first_of_tweet = np.zeros(len(order), dtype=np.int64)
+                first_of_tweet[np.minimum.reduceat(position[by_group], group_starts)] = 1
+                count = np.minimum(count, _segmented_cumsum(first_of_tweet, starts))
         excess = np.where(first_of_item, (pair_rate - rate[self.item_of_pair])[self.pair_item[order]], 0.0)
         # The rates of all items at most as bursty as this one: the background's cumulative rate.
         ranked = np.sort(rate)
@@ -149,15 +159,11 @@ class _Scan:
         return np.minimum.reduceat(tail, starts), np.maximum.reduceat(count, starts)
 
 
-def _running_distinct(group: np.ndarray, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Per row of contiguous groups: the distinct values of its group up to it."""
-    by_value = np.lexsort((np.arange(len(values)), values, group))
-    new = np.r_[
-        True, (group[by_value][1:] != group[by_value][:-1]) | (values[by_value][1:] != values[by_value][:-1])
-    ]
-    first = np.empty(len(values), dtype=np.int64)
-    first[by_value] = new
-    return _segmented_cumsum(first, starts)
+def _groups(pair: np.ndarray, tweet: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows ordered by (pair, tweet), and where each (pair, tweet) starts in that order."""
+    by_group = np.lexsort((tweet, pair))
+    pair, tweet = pair[by_group], tweet[by_group]
+    return by_group, np.flatnonzero(np.r_[True, (pair[1:] != pair[:-1]) | (tweet[1:] != tweet[:-1])])
 
 
 def _segmented_cumsum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:

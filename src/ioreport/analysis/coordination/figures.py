@@ -14,7 +14,7 @@ from ioreport.analysis.layout import seeded_layout
 
 LAYOUT_SEED = 20200611
 LAYOUT_ITERATIONS = 500
-DRAWN_COMMUNITIES = 16  # the largest ones; a figure with more is no longer legible
+DRAWN_COMMUNITIES = 12  # the largest ones, three rows of four: more would no longer read
 MAX_COLUMNS = 4  # cells per row: narrower cells would not fit a label
 CELL_MARGIN = 0.1  # of a cell's side, between a community and its neighbours
 LABEL_SPACE = 0.24  # of a cell's height, above the community, for its label

@@ -102,7 +102,7 @@ def _groups(signatures: np.ndarray, settings: NearDuplicateSettings) -> np.ndarr
             columns = pl.DataFrame(signatures[:, band * rows : (band + 1) * rows])
             bucket = columns.select(pl.struct(pl.all()).hash(HASH_SEED)).to_series().to_numpy()
             order = np.argsort(bucket, kind="stable")
-            ends = capped_ends(np.searchsorted(bucket[order], bucket[order], side="right"), cap)
+            ends = capped_ends(_unsettled_ends(bucket[order], group[order]), cap)
             for left, right in chunked_pairs(ends, CANDIDATE_CHUNK):
                 i, j = order[left], order[right]
                 apart = group[i] != group[j]
@@ -111,6 +111,17 @@ def _groups(signatures: np.ndarray, settings: NearDuplicateSettings) -> np.ndarr
                 if similar.any():
                     group = _merged(group, group[i[similar]], group[j[similar]])
     return group
+
+
+def _unsettled_ends(buckets: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """For sorted `buckets`: one past the last position of each position's bucket, but itself where all the
+    bucket's texts are in one group already (nothing there to check)."""
+    position = np.arange(len(buckets))
+    starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
+    settled = np.minimum.reduceat(group, starts) == np.maximum.reduceat(group, starts)
+    ends = np.r_[starts[1:], len(buckets)]
+    run = np.cumsum(np.r_[True, buckets[1:] != buckets[:-1]]) - 1
+    return np.where(settled[run], position + 1, ends[run])
 
 
 def _merged(group: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

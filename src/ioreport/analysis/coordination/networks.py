@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -12,7 +11,13 @@ import polars as pl
 from ioreport.analysis.coordination import chance
 from ioreport.analysis.coordination.items import NETWORK_TYPES, TextMode, uses
 from ioreport.analysis.coordination.near_duplicates import NearDuplicateSettings
-from ioreport.analysis.coordination.pairs import PAIR_CAP, SortedUses, co_occurring_rows, item_counts
+from ioreport.analysis.coordination.pairs import (
+    PAIR_CAP,
+    SortedUses,
+    co_occurring_rows,
+    item_counts,
+    pair_keys,
+)
 from ioreport.config.coordination import CoordinationSettings
 
 EDGE_SCHEMA = {"source": pl.String, "target": pl.String, "weight": pl.UInt32, "chance": pl.Float64}
@@ -29,16 +34,18 @@ class CoordinationNetwork:
     # at the window and minimum weight (combined: the networks' edges).
     candidate_edges: pl.DataFrame
     edges: pl.DataFrame  # the network: the candidate edges with a chance at most the threshold
-    gather_evidence: Callable[[], pl.DataFrame] = field(repr=False, compare=False)
+    # Per edge and shared item: source, target, network, item, tweetids, first, last, chance (no texts).
+    behind: pl.DataFrame = field(repr=False)
+    tweets: pl.LazyFrame = field(repr=False, compare=False)
 
     @cached_property
     def evidence(self) -> pl.DataFrame:
         """Per edge and shared item: the network, the tweets (ids, texts) both accounts used it in, when,
         and the edge's chance.
 
-        Gathered on first use (it looks the texts up among the tweets): edges and communities need none.
+        The texts are looked up on first use: edges and communities need none.
         """
-        return self.gather_evidence()
+        return _with_texts(self.behind, self.tweets)
 
     @property
     def accounts(self) -> int:
@@ -88,7 +95,7 @@ def build_network(
     edges = candidates.filter(pl.col("chance") <= threshold)
     # The evidence needs only the edges' co-occurrences, with their items: kept, and the rest let go.
     behind = _named(rows, accounts).join(edges.select("source", "target", "chance"), on=["source", "target"])
-    behind = behind.with_columns(item=coded.frame["item"].gather(behind["source_row"]).cast(pl.String))
+    behind = behind.with_columns(item=coded.items_at(behind["source_row"].to_numpy()).cast(pl.String))
     return CoordinationNetwork(
         network_type,
         window,
@@ -96,7 +103,8 @@ def build_network(
         threshold,
         candidates.cast(EDGE_SCHEMA),
         edges.cast(EDGE_SCHEMA),
-        partial(_evidence, network_type, behind, tweets),
+        _behind(network_type, behind),
+        tweets,
     )
 
 
@@ -110,39 +118,46 @@ def combine(networks: list[CoordinationNetwork]) -> CoordinationNetwork:
         .sort("source", "target")
         .cast(EDGE_SCHEMA)
     )
-    return CoordinationNetwork(
-        "combined", None, None, None, edges, edges, lambda: pl.concat([n.evidence for n in networks])
-    )
+    behind = pl.concat([network.behind for network in networks])
+    return CoordinationNetwork("combined", None, None, None, edges, edges, behind, networks[0].tweets)
 
 
 def _candidate_rows(uses: SortedUses, window_ms: int, min_weight: int, cap: int) -> pl.DataFrame:
     """The co-occurrences of every pair with at least `min_weight` distinct items: source < target
-    (account codes), item (code), row (the source's use), each side's tweet and time."""
-    left, right = co_occurring_rows(uses, window_ms, cap)
+    (account codes), item (code), each side's row (use), tweet and time."""
+    lefts, rights = [np.zeros(0, dtype=np.uint32)], [np.zeros(0, dtype=np.uint32)]
+    for left, right in co_occurring_rows(uses, window_ms, cap):
+        lefts.append(left.astype(np.uint32))
+        rights.append(right.astype(np.uint32))
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    del lefts, rights
+    # A pair with fewer co-occurrences than the minimum weight cannot have as many distinct items. Pairs
+    # that co-occur more than once are found by sorting their keys (in place, no table per pair), and
+    # only their rows go on to the exact count.
+    key = pair_keys(uses, left, right)
+    ordered = np.sort(key)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]]) if min_weight > 1 else ordered
+    del ordered
+    enough = pl.Series(key).is_in(pl.Series(repeated).implode()).to_numpy()
+    del key
+    left, right = left[enough], right[enough]
     left_first = uses.account[left] < uses.account[right]
     source_row, target_row = np.where(left_first, left, right), np.where(left_first, right, left)
-    pairs = pl.DataFrame(
+    rows = pl.DataFrame(
         {
             "source": uses.account[source_row],
             "target": uses.account[target_row],
-            "item": uses.code[left],
+            "item": uses.code[source_row],
             "source_row": source_row,
             "target_row": target_row,
+            "source_tweetid": uses.tweetid[source_row],
+            "target_tweetid": uses.tweetid[target_row],
+            "source_time": uses.time[source_row],
+            "target_time": uses.time[target_row],
         }
     )
-    candidates = (
-        pairs.group_by("source", "target")
-        .agg(weight=pl.col("item").n_unique())
-        .filter(pl.col("weight") >= min_weight)
-    )
-    kept = pairs.join(candidates.select("source", "target"), on=["source", "target"], how="semi")
-    tweetid, time = uses.frame["tweetid"], uses.frame["time"]
-    return kept.with_columns(
-        source_tweetid=tweetid.gather(kept["source_row"]),
-        target_tweetid=tweetid.gather(kept["target_row"]),
-        source_time=time.gather(kept["source_row"]),
-        target_time=time.gather(kept["target_row"]),
-    )
+    weight = pl.col("item").n_unique().over("source", "target")
+    return rows.filter(weight >= min_weight)
 
 
 def _named(frame: pl.DataFrame, accounts: pl.Series) -> pl.DataFrame:
@@ -152,10 +167,10 @@ def _named(frame: pl.DataFrame, accounts: pl.Series) -> pl.DataFrame:
     )
 
 
-def _evidence(network_type: str, rows: pl.DataFrame, tweets: pl.LazyFrame) -> pl.DataFrame:
-    """One row per item behind each edge: the tweets both accounts used it in, their texts, first and last,
-    and the edge's chance."""
-    behind = (
+def _behind(network_type: str, rows: pl.DataFrame) -> pl.DataFrame:
+    """One row per item behind each edge: the tweets both accounts used it in, first and last, and the
+    edge's chance."""
+    return (
         rows.group_by("source", "target", "item")
         .agg(
             tweetids=pl.col("source_tweetid").append(pl.col("target_tweetid")).unique().sort(),
@@ -164,28 +179,34 @@ def _evidence(network_type: str, rows: pl.DataFrame, tweets: pl.LazyFrame) -> pl
             chance=pl.col("chance").first(),
         )
         .sort("source", "target", "first", "item")
-        .with_row_index("_row")
+        .select(
+            "source",
+            "target",
+            network=pl.lit(network_type),
+            item="item",
+            tweetids="tweetids",
+            first=pl.from_epoch("first", time_unit="ms").dt.replace_time_zone("UTC"),
+            last=pl.from_epoch("last", time_unit="ms").dt.replace_time_zone("UTC"),
+            chance="chance",
+        )
     )
-    # Texts only for the tweets behind an edge: a few, looked up once.
+
+
+def _with_texts(behind: pl.DataFrame, tweets: pl.LazyFrame) -> pl.DataFrame:
+    """The evidence with the texts of its tweets (in the order of `tweetids`), looked up once."""
     ids = behind["tweetids"].explode().unique()
     texts = (
         tweets.filter(pl.col("tweetid").is_in(ids.implode())).select("tweetid", text="tweet_text").collect()
     )
+    numbered = behind.with_row_index("_row")
     per_row = (
-        behind.select("_row", tweetid="tweetids")
+        numbered.select("_row", tweetid="tweetids")
         .explode("tweetid")
         .join(texts, on="tweetid", how="left", maintain_order="left")
         .group_by("_row", maintain_order=True)
         .agg(texts="text")
     )
-    return behind.join(per_row, on="_row", how="left", maintain_order="left").select(
-        "source",
-        "target",
-        network=pl.lit(network_type),
-        item="item",
-        tweetids="tweetids",
-        texts="texts",
-        first=pl.from_epoch("first", time_unit="ms").dt.replace_time_zone("UTC"),
-        last=pl.from_epoch("last", time_unit="ms").dt.replace_time_zone("UTC"),
-        chance="chance",
+    joined = numbered.join(per_row, on="_row", how="left", maintain_order="left")
+    return joined.select(
+        "source", "target", "network", "item", "tweetids", "texts", "first", "last", "chance"
     )

@@ -34,32 +34,53 @@ KEY_SEED = 20200611
 
 @dataclass(frozen=True)
 class SortedUses:
-    """Uses sorted by item, time and tweet: `frame` (account, tweetid, time, item, code) and its numpy
-    columns; `code` numbers the items from 0 in that order."""
+    """Uses sorted by item, time and tweet, as numpy columns; `code` numbers the items from 0 in that order.
+    The items themselves stay in the order given (texts are costly to move): `items_at` fetches them."""
 
-    frame: pl.DataFrame
     account: np.ndarray
+    tweetid: np.ndarray
     time: np.ndarray
     code: np.ndarray
+    order: np.ndarray  # per sorted row, its row in the uses given
+    items: pl.Series  # in the order given
 
     @classmethod
     def of(cls, uses: pl.DataFrame) -> SortedUses:
         """`uses`: account (UInt32), tweetid, time (ms) and item, in any order."""
-        hashed = uses.with_columns(key=pl.col("item").hash(KEY_SEED))
-        # Sorting by a hash is quicker than by the item (texts can be long); two items sharing a hash (never
-        # seen, but possible) send the sort to the items themselves.
-        by = "key" if hashed["key"].n_unique() == uses["item"].n_unique() else "item"
-        frame = (
-            hashed.sort(by, "time", "tweetid")
-            .with_columns(
-                code=(pl.col(by) != pl.col(by).shift()).fill_null(True).cum_sum().cast(pl.Int64) - 1
-            )
-            .drop("key")
+        # Items are told apart by a 64-bit hash, quicker to sort than texts; should two items share one (never
+        # seen, but possible), a second, independent hash tells them apart too.
+        hashed = uses.select(
+            "account",
+            "tweetid",
+            "time",
+            key=pl.col("item").hash(KEY_SEED),
+            check=pl.col("item").hash(KEY_SEED + 1),
         )
-        return cls(frame, frame["account"].to_numpy(), frame["time"].to_numpy(), frame["code"].to_numpy())
+        time, tweetid = hashed["time"].to_numpy(), hashed["tweetid"].to_numpy()
+        in_time = np.lexsort((tweetid, time))
+        key, check = hashed["key"].to_numpy()[in_time], hashed["check"].to_numpy()[in_time]
+        by_key = np.argsort(key, kind="stable")  # stable: in time within an item
+        shared = (key[by_key][1:] == key[by_key][:-1]) & (check[by_key][1:] != check[by_key][:-1])
+        if shared.any():
+            by_key = np.lexsort((check, key))
+        order = in_time[by_key]
+        key, check = key[by_key], check[by_key]
+        new_item = np.r_[True, (key[1:] != key[:-1]) | (check[1:] != check[:-1])][: len(key)]
+        return cls(
+            hashed["account"].to_numpy()[order],
+            hashed["tweetid"].to_numpy()[order],
+            hashed["time"].to_numpy()[order],
+            np.cumsum(new_item) - 1,
+            order,
+            uses["item"],
+        )
 
     def __len__(self) -> int:
         return len(self.code)
+
+    def items_at(self, rows: np.ndarray) -> pl.Series:
+        """The items of sorted rows."""
+        return self.items.gather(self.order[rows])
 
 
 def reach(code: np.ndarray, time: np.ndarray, window: int) -> np.ndarray:
@@ -85,8 +106,10 @@ def item_counts(uses: SortedUses, window: int) -> pl.DataFrame:
     position = np.arange(len(uses))
     later = reach(uses.code, uses.time, window) - position - 1
     # The same counts within each account's own uses of an item are taken out: no account pairs with itself.
-    by_account = np.lexsort((uses.time, uses.account, uses.code))
-    own_key = uses.code[by_account] * (int(uses.account.max()) + 1) + uses.account[by_account]
+    # Sorted by item and time already, a stable sort by (item, account) keeps each account's uses in time.
+    by_item_and_account = uses.code * (int(uses.account.max()) + 1) + uses.account
+    by_account = np.argsort(by_item_and_account, kind="stable")
+    own_key = by_item_and_account[by_account]
     new_own = np.r_[True, own_key[1:] != own_key[:-1]]
     own_group = np.cumsum(new_own) - 1
     own_later = reach(own_group, uses.time[by_account], window) - position - 1
@@ -108,16 +131,21 @@ def item_counts(uses: SortedUses, window: int) -> pl.DataFrame:
     ).filter(pl.col("within") > 0)
 
 
-def co_occurring_rows(uses: SortedUses, window: int, cap: int = PAIR_CAP) -> tuple[np.ndarray, np.ndarray]:
+def co_occurring_rows(
+    uses: SortedUses, window: int, cap: int = PAIR_CAP
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Row indices (left < right) of every two uses of one item by different accounts within the window, each
-    use paired with at most `cap` later uses; built partition by partition."""
+    use paired with at most `cap` later uses: a partition at a time, built as it is asked for."""
     ends = capped_ends(reach(uses.code, uses.time, window), cap)
-    lefts, rights = [np.zeros(0, dtype=np.uint32)], [np.zeros(0, dtype=np.uint32)]
     for left, right in chunked_pairs(ends, PARTITION_PAIRS, uses.code):
         apart = uses.account[left] != uses.account[right]
-        lefts.append(left[apart].astype(np.uint32))
-        rights.append(right[apart].astype(np.uint32))
-    return np.concatenate(lefts), np.concatenate(rights)
+        yield left[apart], right[apart]
+
+
+def pair_keys(uses: SortedUses, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """One uint64 per pair of accounts of the rows: the smaller account code above, the larger below."""
+    low = np.minimum(uses.account[left], uses.account[right]).astype(np.uint64)
+    return low << np.uint64(32) | np.maximum(uses.account[left], uses.account[right])
 
 
 def capped_ends(reach: np.ndarray, cap: int) -> np.ndarray:
@@ -134,7 +162,8 @@ def chunked_pairs(
     counts = ends - position - 1
     before = np.r_[0, np.cumsum(counts)]  # pairs of the rows before each row
     starts = position if code is None else np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-    cuts = starts[np.searchsorted(before[starts], np.arange(chunk, before[-1], chunk))]
+    at = np.searchsorted(before[starts], np.arange(chunk, before[-1], chunk))
+    cuts = starts[at[at < len(starts)]]  # past the last start: the last code is a range of its own
     bounds = np.unique(np.r_[0, cuts, len(ends)])
     for low, high in zip(bounds[:-1], bounds[1:], strict=True):
         counts_here = counts[low:high]

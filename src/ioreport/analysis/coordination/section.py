@@ -35,10 +35,17 @@ def analyse(
 ) -> Coordination:
     """Every network at its settings (`CoordinationSettings` as a dict, by type), combined, with the
     communities of each and the findings and claims of the section."""
-    texts = uses(tweets, "co_tweet")  # read once: near-duplicates group the same texts
-    used = {"co_tweet": texts, "near_duplicate": near_duplicate_uses(texts)}
+    networks = {}
+    texts = uses(tweets, "co_tweet")  # read once: near-duplicates group the same texts, then let go
+    networks["co_tweet"] = build_network(tweets, "co_tweet", **settings["co_tweet"], used=texts)
+    grouped = near_duplicate_uses(texts)
+    del texts
+    networks["near_duplicate"] = build_network(
+        tweets, "near_duplicate", **settings["near_duplicate"], used=grouped
+    )
+    del grouped
     networks = {
-        kind: build_network(tweets, kind, **settings[kind], used=used.get(kind)) for kind in NETWORK_TYPES
+        kind: networks.get(kind) or build_network(tweets, kind, **settings[kind]) for kind in NETWORK_TYPES
     }
     networks[tables.COMBINED] = combine(list(networks.values()))
     memberships = {name: communities(network.edges) for name, network in networks.items()}

@@ -14,7 +14,6 @@ from ioreport.analysis.findings import Findings
 from ioreport.archive.schema import TWEET_TIMESTAMP
 
 LIST_SEPARATOR = ", "
-EXAMPLE_CHARS = 140
 COMBINED = "combined"
 MIN_COMMUNITY_ACCOUNTS = 3
 # Below these the background the chance model is estimated from is too thin to judge anything against.
@@ -200,7 +199,7 @@ CLUSTER_COLUMNS = [
     "top_accounts",
     "chance",
 ]
-EVIDENCE_COLUMNS = ["community", "network", "item", "accounts", "tweets", "period", "example", "chance"]
+EVIDENCE_COLUMNS = ["community", "network", "accounts", "tweets", "period", "example", "chance"]
 
 
 def flat_clusters(clusters: pl.DataFrame) -> pl.DataFrame:
@@ -227,8 +226,7 @@ def cluster_evidence(
     """For each of the largest communities, the items most of its members shared, with an example tweet.
 
     community, network, item, accounts (members that used it with another member), tweets, first, last,
-    tweetids, one of the texts, and chance (that of the strongest edge it is behind); item and text cut to
-    EXAMPLE_CHARS.
+    tweetids, one of the texts, and chance (that of the strongest edge it is behind).
     """
     inside = within_communities(network.evidence, membership.filter(pl.col("community") <= communities))
     return (
@@ -252,13 +250,13 @@ def cluster_evidence(
         .select(
             "community",
             "network",
-            pl.col("item").str.slice(0, EXAMPLE_CHARS),
+            "item",
             "accounts",
             "tweets",
             "first",
             "last",
             pl.col("tweetids").cast(pl.List(pl.String)).list.join(" "),
-            pl.col("example").str.slice(0, EXAMPLE_CHARS),
+            "example",
             "chance",
             period=_period(),
         )
