@@ -58,7 +58,7 @@ run.table(tables.overview(networks, memberships), "networks")
 
 # %%
 #| label: fig-coordination-network
-#| fig-cap: "The 16 largest communities of the combined network, each laid out on its own, largest first, with the networks its members shared items in (copy: co-tweet); a line is an edge inside a community (thicker: more shared items). The eight largest are in colour."
+#| fig-cap: "The 12 largest communities of the combined network, each laid out on its own, largest first, with the networks its members shared items in (copy: co-tweet); a line is an edge inside a community (thicker: more shared items). The eight largest are in colour."
 NO_COMMUNITIES = (
     "_No coordinated communities beyond chance at these windows, minimum weights and thresholds._"
 )

@@ -50,13 +50,17 @@ run.text(
 
 # %%
 #| label: tbl-flagged
-#| tbl-cap: "Accounts flagged as repurposed, most signals first, with the evidence for each signal."
-run.table(forensics.flagged_table(signals), "flagged")
+#| tbl-cap: "Accounts flagged as repurposed, most signals first, with the evidence for each signal (the CSV has every flagged account and when each switch and reactivation happened)."
+run.table(
+    forensics.flagged_table(signals),
+    "flagged",
+    columns=["userid", "signals", "language", "client", "dormant_days", "test_tweets"],
+)
 
 # %%
 #| label: fig-lifelines
 #| fig-cap: "Account lifelines: one row per account, a bar over each week it tweeted, coloured by that week's most common tweet language. Flagged accounts above, a random sample of the others below; rows sorted by first tweet."
-ROW_HEIGHT = 2  # pixels per account: a few hundred rows stay legible
+ROW_HEIGHT = 1.5  # pixels per account: a few hundred rows stay legible
 drawn = forensics.lifeline_accounts(behaviour, signals, seed=20200611)
 runs = forensics.lifelines(tweets, drawn)
 languages = runs.group_by("language").agg(pl.col("tweets").sum()).sort("tweets", descending=True)["language"]
@@ -122,9 +126,22 @@ run.figure(
 
 # %%
 #| label: tbl-batch-homogeneity
-#| tbl-cap: "The ten largest creation days: how alike their accounts behaved, against all accounts."
+#| tbl-cap: "The largest creation days: how alike their accounts behaved (share of accounts with the batch's most common client, language and hashtag; spreads of posting hour and start), against all accounts in the last row (the CSV names the client, language and hashtag)."
 batches = accounts.creation_batches(users, top=10)
-run.table(forensics.batch_homogeneity(behaviour, batches), "batch-homogeneity")
+run.table(
+    forensics.batch_homogeneity(behaviour, batches),
+    "batch-homogeneity",
+    columns=[
+        "batch",
+        "accounts",
+        "main_client_share",
+        "main_language_share",
+        "top_hashtag_share",
+        "median_hour_iqr",
+        "first_tweet_iqr_days",
+        "median_days_to_first_tweet",
+    ],
+)
 
 # %% [markdown]
 # ## Screen names and profiles

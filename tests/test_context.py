@@ -26,7 +26,7 @@ def test_table_cells_read_as_a_researcher_expects():
     table = html_table(frame)
     assert ">1216890635261159574<" in table  # ids are never formatted as quantities
     assert ">1,234,567<" in table and ">24.2%<" in table and ">60<" in table
-    assert "2020-01-14 01:11:50 UTC" in table
+    assert "2020\u201101\u201114 01:11:50 UTC" in table  # a date never breaks across lines
     assert "x" * TABLE_TEXT_CHARS not in table and "…" in table
 
 
@@ -47,3 +47,11 @@ def test_prose_and_tables_share_one_formatter():
     frame = pl.DataFrame({"share_zero_followers": [0.785011], "median": [0.15349]})
     table = html_table(frame)
     assert f">{format_value(0.785011, 'share_zero_followers')}<" in table and ">0.153<" in table
+
+
+def test_hashed_ids_show_short_with_the_whole_id_in_a_tooltip():
+    hashed = "UR54FI3/" + "x" * 35 + "="
+    table = html_table(pl.DataFrame({"members": [f"{hashed}, 1234567, {hashed}"], "p_value": [1.4e-9]}))
+    assert table.count(f'title="{hashed}">UR54FI3/…</code>') == 2 and ", 1234567, " in table
+    assert hashed + "<" not in table  # never shown whole
+    assert ">&lt; 0.001<" in table  # a tiny chance is not rounded to 0

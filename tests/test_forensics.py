@@ -13,11 +13,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from ioreport.synthetic.generate import TWEETS_FILE, USERS_FILE, generate
 
 from ioreport.analysis import accounts, forensics
 from ioreport.archive.ingest import ingest
 from ioreport.archive.schema import IS_HASHED, TWEET_TIMESTAMP
+from ioreport.synthetic.generate import TWEETS_FILE, USERS_FILE, generate
 from tests.conftest import execute_section, write_params
 
 FORENSICS_SCALE, FORENSICS_SEED = 0.1, 7

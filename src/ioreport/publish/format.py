@@ -14,10 +14,12 @@ from typing import Any
 import polars as pl
 
 MISSING = "–"
-TABLE_TEXT_CHARS = 160  # a table cell shows this much of a text; the CSV beside the table keeps it whole
+TABLE_TEXT_CHARS = 120  # a table cell shows this much of a text; the CSV beside the table keeps it whole
 # Twitter's hashed account ids (base64 of a SHA-256, "/" sometimes removed; hex in 2018): shown short.
 HASHED_ID = re.compile(r"(?<![A-Za-z0-9+/=])([A-Za-z0-9+/]{40,43}=|[0-9a-f]{64})(?![A-Za-z0-9+/=])")
 SHORT_ID_CHARS = 8
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+NON_BREAKING_DATE = "\\1\u2011\\2\u2011\\3"  # U+2011: a hyphen a line does not break at
 # What a notebook's table or chart output says of itself, for the report: its CSV and rows, its spec.
 OUTPUT_KEY = "ioreport"
 
@@ -25,6 +27,11 @@ OUTPUT_KEY = "ioreport"
 def is_share(name: str) -> bool:
     """Shares are named share*, *_share, or sit in a *_shares mapping (dotted keys or column names)."""
     return any(p.startswith("share") or p.endswith(("_share", "_shares")) for p in name.split("."))
+
+
+def is_probability(name: str) -> bool:
+    """Chances and p-values: so small, when they matter, that decimals would show them as 0."""
+    return name.rsplit(".", 1)[-1].endswith(("chance", "p_value"))
 
 
 def is_id(name: str) -> bool:
@@ -44,6 +51,8 @@ def format_value(value: Any, name: str = "", missing: str = MISSING) -> str:
     if isinstance(value, float):
         if is_share(name):
             return f"{value:.1%}"
+        if is_probability(name):
+            return "< 0.001" if value < 0.001 else f"{value:.2g}"
         if value.is_integer():
             return format_value(int(value), name, missing)
         return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
@@ -84,7 +93,7 @@ def html_table(frame: pl.DataFrame) -> str:
     rows = []
     for row in frame.iter_rows():
         cells = "".join(
-            f"{td}{_cell_html(shortened(format_value(value, column)))}</td>"
+            f"{td}{_cell_html(format_value(value, column))}</td>"
             for value, column, td in zip(row, frame.columns, opening, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
@@ -122,13 +131,20 @@ def escape_markdown(text: str) -> str:
     return "".join(char if char.isalnum() else f"&#{ord(char)};" for char in text)
 
 
-def _cell_html(text: str) -> str:
-    """A cell's text escaped, each hashed account id in it shown by its first characters, in monospace,
-    with the whole id in a tooltip."""
-    parts = HASHED_ID.split(text)  # text, id, text, id, ..., text
-    return "".join(
-        f'<code class="account-id" title="{html.escape(part)}">{html.escape(part[:SHORT_ID_CHARS])}…</code>'
-        if index % 2
-        else html.escape(part)
-        for index, part in enumerate(parts)
-    )
+def _cell_html(text: str, limit: int = TABLE_TEXT_CHARS) -> str:
+    """A cell's text escaped and shortened to `limit` characters as shown, each hashed account id in it
+    shown by its first characters in monospace with the whole id in a tooltip, dates kept on one line."""
+    shown, room = [], limit
+    for index, part in enumerate(HASHED_ID.split(text)):  # text, id, text, id, ..., text
+        if room <= 0:
+            shown.append("…")
+            break
+        if index % 2:
+            short = html.escape(part[:SHORT_ID_CHARS])
+            shown.append(f'<code class="account-id" title="{html.escape(part)}">{short}…</code>')
+            room -= SHORT_ID_CHARS + 1
+        else:
+            piece = shortened(part, room) if len(part) > room else part
+            shown.append(ISO_DATE.sub(NON_BREAKING_DATE, html.escape(piece)))
+            room -= len(piece)
+    return "".join(shown)
