@@ -126,7 +126,7 @@ run.figure(
 
 # %%
 #| label: tbl-batch-homogeneity
-#| tbl-cap: "The largest creation days: how alike their accounts behaved (share of accounts with the batch's most common client, language and hashtag; spreads of posting hour and start), against all accounts in the last row (the CSV names the client, language and hashtag)."
+#| tbl-cap: "The largest creation days: how alike their accounts behaved (share of accounts with the batch's most common client, language and hashtag; spreads of posting hour and start), against all accounts in the first row (the CSV names the client, language and hashtag)."
 batches = accounts.creation_batches(users, top=10)
 run.table(
     forensics.batch_homogeneity(behaviour, batches),

@@ -384,7 +384,7 @@ def _most_common(frame: pl.LazyFrame, column: str, name: str) -> pl.LazyFrame:
 
 def batch_homogeneity(behaviour: pl.DataFrame, batches: pl.DataFrame) -> pl.DataFrame:
     """For each creation batch (`accounts.creation_batches`: date, accounts), and for all accounts as the
-    baseline in the last row: how alike the batch-mates behaved.
+    baseline in the first row (so that a table's first rows show it): how alike the batch-mates behaved.
 
     Shares are of members with that habit who share the group's most common value; spreads are
     interquartile ranges. A batch run by one operator would show higher shares and smaller spreads than
@@ -397,7 +397,7 @@ def batch_homogeneity(behaviour: pl.DataFrame, batches: pl.DataFrame) -> pl.Data
             behaviour.with_columns(batch=pl.lit(BASELINE)),
         ]
     )
-    order = pl.concat([labels.select("batch"), pl.DataFrame({"batch": [BASELINE]})])
+    order = pl.concat([pl.DataFrame({"batch": [BASELINE]}), labels.select("batch")])
     return order.join(_group_habits(members), on="batch", how="left", maintain_order="left")
 
 
