@@ -45,9 +45,9 @@ run.table(
 
 # %%
 #| label: tbl-top-liked
-#| tbl-cap: "The ten most-liked tweets (the CSV has the author and all four counts)."
+#| tbl-cap: "The ten most-liked tweets, with their authors (the CSV has all four counts)."
 run.table(
     engagement.top_tweets(tweets, "like_count", 10),
     "top-liked",
-    columns=["tweetid", "follower_count", "like_count", "retweet_count", "tweet_text"],
+    columns=["tweetid", "user_display_name", "follower_count", "like_count", "retweet_count", "tweet_text"],
 )

@@ -349,3 +349,19 @@ def test_the_checks_catch_a_hostile_page(driver, tmp_path):
     assert any("boom" in message for message in severe(load))
     assert "http://example.invalid/beacon.png" in foreign_requests(load)
     assert code == {"scripts": 1, "sources": [], "handlers": ["img[onerror]"]}
+
+
+def test_print_shows_the_static_charts(driver, report):
+    """On paper (and in the PDF) the static SVGs stand in for the live charts."""
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        shown = driver.execute_script(
+            """const visible = (s) => [...document.querySelectorAll(s)]
+                .filter(e => getComputedStyle(e).display !== 'none').length;
+            return [document.querySelectorAll('.ioreport-chart').length,
+                    visible('.ioreport-chart-static'), visible('.ioreport-chart-live')];"""
+        )
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    charts, static, live = shown
+    assert charts >= MIN_INTERACTIVE_CHARTS and static == charts and live == 0
