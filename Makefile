@@ -29,10 +29,12 @@ lint: setup
 	$(BIN)/ruff format --check src tests notebooks bench
 	$(BIN)/python -m ioreport.review.hygiene
 
-# Benchmarks, not tests: generation, ingest, the whole run (cold and warm), and coordination
-# networks beside the reference coordination-network-toolkit (installed here only, not in the lock).
+# Benchmarks, not tests: ingest beside polars' own reader, whole runs (cold and warm, three rounds each; the
+# default at 10x), every notebook at 1x/10x/30x, and coordination networks beside the reference
+# coordination-network-toolkit (installed here only, not in the lock).
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/ingest.py --scales 1 10 --rounds 3
+	$(BIN)/python bench/run.py --repeat 3
 	$(BIN)/python -m pip install --quiet "coordination-network-toolkit==1.5.2"
 	$(BIN)/python bench/coordination.py
 

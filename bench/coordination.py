@@ -1,9 +1,9 @@
-"""Coordination and forensics at 1x, 10x and 30x the synthetic default, and ioreport's coordination networks
+"""Every notebook at 1x, 10x and 30x the synthetic default, and ioreport's coordination networks
 beside the reference implementation, coordination-network-toolkit (QUT).
 
 Scaling: for each scale (default 1, 10, 30: 0.35 M, 3.5 M and 10.5 M tweets), the synthetic default is
-generated and ingested once (kept under `--work`, reused by later runs), then each notebook (default:
-coordination, forensics) runs in a fresh Python process: its cells executed in order, the run parameters
+generated and ingested once (kept under `--work`, reused by later runs), then each notebook (default: every
+section's) runs in a fresh Python process: its cells executed in order, the run parameters
 injected after its parameters cell as papermill does (`params/default.yaml`, run outputs to a scratch
 directory). Wall time and that process's peak RSS are measured; the table gives each scale and the ratio of
 30x to 10x (linear: 3).
@@ -58,6 +58,7 @@ from ioreport.analysis import coordination
 from ioreport.archive.ingest import ingest
 from ioreport.archive.schema import TWEET_TIMESTAMP
 from ioreport.config.paths import PARAMS_DIR
+from ioreport.pipeline.sections import SECTIONS
 from ioreport.synthetic.generate import TWEETS_FILE, USERS_FILE, generate
 
 RESULTS = Path(__file__).resolve().parent / "results" / "coordination.json"
@@ -313,7 +314,7 @@ def main() -> None:
         "--work", type=Path, help="where datasets are generated and kept (default: a temp dir)"
     )
     parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0, 30.0])
-    parser.add_argument("--notebooks", nargs="+", default=["coordination", "forensics"])
+    parser.add_argument("--notebooks", nargs="+", default=[section.name for section in SECTIONS])
     parser.add_argument("--window", type=float, default=60.0, help="seconds, for the parity check")
     parser.add_argument("--min-weight", type=int, default=2, help="for the parity check")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)

@@ -7,7 +7,9 @@ process's: interpreter, imports, kernels (counted through RUSAGE_CHILDREN), repo
   dataset), then with the dataset ingested and the section cache empty ("cold"), then again with every
   section reused ("warm");
 - a 58k-tweet network (`params/synthetic_ru.yaml`), ingested beforehand, cold;
-- 22 real rows (a folder holding the head of a real archive file), cold.
+- 22 real rows (a folder holding the head of a real archive file), cold;
+- the default at 10x (3.5 M tweets), generated and ingested, then run cold: whole-run peak memory is
+  the "all at once" column, every process of the run summed (two kernels run side by side).
 
 With `--repeat N` the cold and warm runs are repeated N times, alternated, and their medians reported
 (this machine is shared: compare figures of one bench run, as ratios). Results print as Markdown tables,
@@ -27,7 +29,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import psutil
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -47,13 +52,40 @@ print("BENCH " + json.dumps({"cpu_s": round(cpu, 2), "peak_mib": round(peak)}))
 
 
 def measure(code: str, env: dict[str, str]) -> dict:
+    """One step in a fresh process: wall time, CPU time, the largest single process's peak RSS, and the
+    peak of all its processes at once (sampled every 0.2 s: kernels run side by side)."""
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", STEP, code], env=env, capture_output=True, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", STEP, code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    tree_peak = 0
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        output = pool.submit(process.communicate)
+        while not output.done():
+            tree_peak = max(tree_peak, _tree_rss(process.pid))
+            time.sleep(0.2)
+        stdout, stderr = output.result()
     wall = time.perf_counter() - started
-    if out.returncode != 0:
-        raise SystemExit(f"step failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
-    line = next(x for x in out.stdout.splitlines() if x.startswith("BENCH "))
-    return {"wall_s": round(wall, 2), **json.loads(line.removeprefix("BENCH "))}
+    if process.returncode != 0:
+        raise SystemExit(f"step failed:\n{stdout[-2000:]}\n{stderr[-3000:]}")
+    line = next(x for x in stdout.splitlines() if x.startswith("BENCH "))
+    return {"wall_s": round(wall, 2), **json.loads(line.removeprefix("BENCH ")), "tree_peak_mib": tree_peak}
+
+
+def _tree_rss(pid: int) -> int:
+    """MiB resident in a process and all its descendants now (0 once it is gone)."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return round(total / 2**20)
 
 
 def generate_step(out: Path, scale: float) -> str:
@@ -68,6 +100,30 @@ def ingest_step(data: Path, cache: Path) -> str:
     )
 
 
+def scaled_params(params: Path, scale: float, work: Path) -> Path:
+    """A copy of a synthetic parameter file at another scale, its own files named by absolute path."""
+    text = params.read_text(encoding="utf-8").replace("scale: 1.0", f"scale: {scale}")
+    text = text.replace("topics: topics_prc.yaml", f"topics: {params.parent / 'topics_prc.yaml'}")
+    if f"scale: {scale}" not in text:
+        raise SystemExit(f"{params}: no 'scale: 1.0' to change")
+    out = work / f"{params.stem}-scale{scale:g}.yaml"
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def notebook_parts(run_dir: Path) -> dict:
+    """Each notebook's time and its kernel's peak memory, from the run's manifest."""
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    return {
+        name.removeprefix("notebook:"): {
+            "wall_s": seconds,
+            "peak_mib": manifest["notebook_peak_memory_mib"].get(name.removeprefix("notebook:")),
+        }
+        for name, seconds in manifest["timings_seconds"].items()
+        if name.startswith("notebook:")
+    }
+
+
 def cli_step(*args: str | Path) -> str:
     """`ioreport ARGS` as the command line runs it."""
     return f"from ioreport.cli import app; app({[str(a) for a in args]!r}, standalone_mode=False)"
@@ -75,8 +131,8 @@ def cli_step(*args: str | Path) -> str:
 
 def print_row(label: str, result: dict) -> None:
     spread = f" (min {result['min_wall_s']:.1f} s)" if "min_wall_s" in result else ""
-    wall, cpu, peak = result["wall_s"], result["cpu_s"], result["peak_mib"]
-    print(f"| {label} | {wall:.1f} s{spread} | {cpu:.1f} s | {peak:,} MiB |", flush=True)
+    wall, cpu, peak, tree = result["wall_s"], result["cpu_s"], result["peak_mib"], result["tree_peak_mib"]
+    print(f"| {label} | {wall:.1f} s{spread} | {cpu:.1f} s | {peak:,} MiB | {tree:,} MiB |", flush=True)
 
 
 def main() -> None:
@@ -90,7 +146,8 @@ def main() -> None:
     shutil.copy(REAL_HEAD, real)
     default, russian = PARAMS_DIR / "default.yaml", PARAMS_DIR / "synthetic_ru.yaml"
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("| step | wall | CPU | peak memory |\n| --- | --- | --- | --- |")
+    print("| step | wall | CPU | peak memory, largest process | peak memory, all at once |")
+    print("| --- | --- | --- | --- | --- |")
     results, notebooks = [], {}
 
     def step(label: str, code: str) -> dict:
@@ -122,27 +179,23 @@ def main() -> None:
                 shutil.rmtree(out, ignore_errors=True)
             timed[label].append(measure(cli_step("run", params, "--out", out), env))
             if kind == "cold":
-                manifest = json.loads((out / "manifest.json").read_text())
-                notebooks[label] = {
-                    name.removeprefix("notebook:"): {
-                        "wall_s": seconds,
-                        "peak_mib": manifest["notebook_peak_memory_mib"].get(name.removeprefix("notebook:")),
-                    }
-                    for name, seconds in manifest["timings_seconds"].items()
-                    if name.startswith("notebook:")
-                }
+                notebooks[label] = notebook_parts(out)
     for label, attempts in timed.items():
         result = {
             "step": label,
             "wall_s": statistics.median(a["wall_s"] for a in attempts),
             "cpu_s": statistics.median(a["cpu_s"] for a in attempts),
             "peak_mib": max(a["peak_mib"] for a in attempts),
+            "tree_peak_mib": max(a["tree_peak_mib"] for a in attempts),
             **({"min_wall_s": min(a["wall_s"] for a in attempts), "rounds": attempts} if repeats > 1 else {}),
         }
         print_row(label, result)
         results.append(result)
-    step("generate 10x default (scale 10)", generate_step(work / "g10", 10.0))
-    step("ingest 10x default (cold cache)", ingest_step(work / "g10", work / "c10"))
+    tenfold = scaled_params(default, 10.0, work)
+    step("generate and ingest the 10x default (`ioreport ingest`)", cli_step("ingest", tenfold))
+    label = "`ioreport run` 10x default, cold (dataset ingested)"
+    step(label, cli_step("run", tenfold, "--out", work / "runs" / "tenfold"))
+    notebooks[label] = notebook_parts(work / "runs" / "tenfold")
     print("\nNotebooks of the cold runs (the last round), each in a reused kernel:")
     for label, parts in notebooks.items():
         print(f"\n{label}\n\n| notebook | wall | peak memory of its kernel |\n| --- | --- | --- |")
