@@ -7,7 +7,7 @@ process's: interpreter, imports, kernels (counted through RUSAGE_CHILDREN), repo
   dataset), then with the dataset ingested and the section cache empty ("cold"), then again with every
   section reused ("warm");
 - a 58k-tweet network (`params/synthetic_ru.yaml`), ingested beforehand, cold;
-- 22 real rows (a folder holding the head of a real archive file), cold;
+- 31 real rows (a folder holding the head of a real archive file, CNHU_0621), cold;
 - the default at 10x (3.5 M tweets), generated and ingested, then run cold: whole-run peak memory is
   the "all at once" column, every process of the run summed (two kernels run side by side).
 
@@ -141,7 +141,7 @@ def main() -> None:
     repeats = parser.parse_args().repeat
     work = Path(tempfile.mkdtemp(prefix="ioreport-bench-"))
     env = {**os.environ, "IOREPORT_DATA_DIR": str(work / "data"), "TZ": "UTC"}
-    real = work / "real22"
+    real = work / "real31"
     real.mkdir()
     shutil.copy(REAL_HEAD, real)
     default, russian = PARAMS_DIR / "default.yaml", PARAMS_DIR / "synthetic_ru.yaml"
@@ -163,13 +163,13 @@ def main() -> None:
         cli_step("run", default, "--out", work / "first"),
     )
     step("generate and ingest the 58k-tweet network", cli_step("ingest", russian))
-    step("ingest the 22 real rows", cli_step("ingest", real))
+    step("ingest the 31 rows of a real head", cli_step("ingest", real))
     # Cold and warm runs, alternated when repeated: label -> (command, the run directory it writes).
     rounds = {
         "`ioreport run` default, cold (dataset ingested, no section cached)": ("cold", default),
         "the same again, warm (every section reused)": ("warm", default),
         "`ioreport run` 58k-tweet network (synthetic_ru), cold": ("cold", russian),
-        "`ioreport run` 22 real rows (a folder), cold": ("cold", real),
+        "`ioreport run` 31 real rows (a folder holding a real head), cold": ("cold", real),
     }
     timed: dict[str, list[dict]] = {label: [] for label in rounds}
     for attempt in range(repeats):

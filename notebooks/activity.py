@@ -69,7 +69,7 @@ run.figure(
 
 # %%
 #| label: fig-offset-inference
-#| fig-cap: "How well each UTC offset's local clock fits a Monday–Friday office week (correlation with an office-hours template). The best fit is the likely operator time zone."
+#| fig-cap: "How well each UTC offset's local clock fits a Monday–Friday office week (correlation with an office-hours template). The highest bar is the best fit; the text says whether it points to a time zone."
 scores = pl.DataFrame(
     {"offset": [int(k) for k in found.offset_scores], "score": list(found.offset_scores.values())}
 ).with_columns(best=pl.col("offset") == found.inferred_utc_offset_hours)

@@ -66,6 +66,7 @@ def test_the_key_findings_state_the_claims_that_hold(small_run):
     text = report_text(result.run_dir)
     assert "Accounts were created in batches." in text
     assert "Posting followed an office week" in text and "Public holidays were quiet" in text
+    assert "with a midday dip at 12:00" in text  # the planted lunch break, Beijing time
     assert "acted in coordination" in text and "Almost no real engagement" in text
     assert not FORBIDDEN_IN_PROSE.search(text), FORBIDDEN_IN_PROSE.search(text)
 
@@ -102,6 +103,7 @@ def test_no_claim_holds_on_an_organic_network(organic_run):
     assert "No sign of repurposed accounts" in text and "No anomalous engagement" in text
     assert "The tweets drew engagement" in text and "No coordination beyond chance" in text
     assert "Accounts were created in batches." not in text and "Almost no real engagement" not in text
+    assert "midday dip" not in text
     assert not FORBIDDEN_IN_PROSE.search(text), FORBIDDEN_IN_PROSE.search(text)
 
 
@@ -129,6 +131,7 @@ def test_a_folder_of_real_archive_rows_runs_whole_and_claims_nothing(head, real_
     text = report_text(tmp_path / "run")
     assert "could not be decided" in text
     assert "No parameters file was given, so the posting is read in UTC" in text
+    assert "midday dip" not in text  # a quiet hour among a few tweets is no lunch break
     assert not FORBIDDEN_IN_PROSE.search(text), FORBIDDEN_IN_PROSE.search(text)
 
 

@@ -26,6 +26,11 @@ def number(value: float | int) -> str:
     return format_value(value)
 
 
+def average(value: float) -> str:
+    """A mean count per day as a reader takes it in: one decimal below 100, whole above."""
+    return number(round(value, 1 if abs(value) < 100 else None))
+
+
 def utc(offset: int) -> str:
     return "UTC" if offset == 0 else f"UTC{offset:+d}".replace("-", "−")
 
@@ -53,7 +58,7 @@ def batch_creation(claim: dict, found: Findings) -> str:
     e = claim["evidence"]
     largest = (
         f"{e['largest_day']}, saw {count(e['largest_day_accounts'], 'account')} against a base rate of "
-        f"{number(e['largest_day_base_rate'])} a day"
+        f"{average(e['largest_day_base_rate'])} a day"
     )
     if claim["holds"]:
         return (
@@ -94,7 +99,7 @@ def holiday_dip(claim: dict, found: Findings) -> str:
     calendar = escape_markdown(found["activity"]["holiday_country"])
     measured = (
         f"{count(e['holiday_weekdays'], 'public holiday')} on weekdays ({calendar} calendar) averaged "
-        f"{number(e['tweets_per_holiday'])} tweets against {number(e['tweets_per_working_day'])} on a "
+        f"{average(e['tweets_per_holiday'])} tweets against {average(e['tweets_per_working_day'])} on a "
         f"working day ({probability(e['p_value'])})"
     )
     if claim["holds"]:
@@ -307,7 +312,10 @@ def rhythm(found: Findings) -> str:
         return ""
     zone = escape_markdown(a["timezone"])
     sentence = f"In {zone}, the busiest hour was {a['peak_hour_local']:02d}:00"
-    if a["lunch_dip_hour"] is not None and a["lunch_dip_ratio"] is not None and a["lunch_dip_ratio"] < 1:
+    # A quiet inner hour is a lunch break only in an office week; in scattered tweets it is noise.
+    office_week = found.get("claims", {}).get("office_hours", {}).get("holds") is True
+    dipped = a["lunch_dip_hour"] is not None and (a["lunch_dip_ratio"] or 1) < 1
+    if office_week and dipped:
         sentence += f", with a midday dip at {a['lunch_dip_hour']:02d}:00"
     sentence += (
         f"; {share(a['working_hours_share'])} of tweets fell on weekdays within "
