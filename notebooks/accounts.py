@@ -30,7 +30,7 @@ run.figure(
         .mark_bar()
         .encode(
             x=alt.X("month:T", title="Month created"),
-            y=alt.Y("accounts:Q", title="Accounts"),
+            y=alt.Y("accounts:Q", title="Accounts", axis=theme.COUNT_AXIS),
             tooltip=[alt.Tooltip("month:T", format="%B %Y"), "accounts:Q"],
         )
     ),
@@ -72,7 +72,7 @@ if tweets is not None:
         .mark_bar()
         .encode(
             x=alt.X("lag_days:Q", bin=alt.Bin(maxbins=60), title="Days from creation to first tweet"),
-            y=alt.Y("count():Q", title="Accounts"),
+            y=alt.Y("count():Q", title="Accounts", axis=theme.COUNT_AXIS),
         ),
         "first-tweet-lag",
     )

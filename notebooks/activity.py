@@ -54,7 +54,7 @@ base = alt.Chart(daily, title="Daily volume with weekends and public holidays")
 run.figure(
     theme.zoomable(base.mark_bar(width=1.5)).encode(
         x=alt.X("day:T", title=None),
-        y=alt.Y("tweets:Q", title="Tweets per day"),
+        y=alt.Y("tweets:Q", title="Tweets per day", axis=theme.COUNT_AXIS),
         color=alt.Color(
             "day_type:N",
             title=None,

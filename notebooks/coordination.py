@@ -110,7 +110,7 @@ else:
         .mark_bar()
         .encode(
             x=alt.X("size:O", title="Accounts in the community", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("communities:Q", title="Communities", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("communities:Q", title="Communities", axis=theme.COUNT_AXIS),
             color=alt.Color("network:N", title=None, sort=list(networks)),
             xOffset=alt.XOffset("network:N", sort=list(networks)),
             tooltip=["network:N", "size:O", "communities:Q"],

@@ -29,7 +29,7 @@ run.figure(
         .mark_bar()
         .encode(
             x=alt.X("period:T", title="Week"),
-            y=alt.Y("tweets:Q", title="Tweets", stack=True),
+            y=alt.Y("tweets:Q", title="Tweets", stack=True, axis=theme.COUNT_AXIS),
             color=alt.Color("kind:N", title=None),
             tooltip=[alt.Tooltip("period:T", title="week of"), "kind:N", "tweets:Q"],
         )

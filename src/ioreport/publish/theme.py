@@ -24,6 +24,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 ACCENT = PALETTE[0]
 MUTED = "#8a8f98"
 CHART_WIDTH = 620
+# Counts are whole: no "0.2 accounts" ticks on the axis of a small dataset.
+COUNT_AXIS = alt.Axis(tickMinStep=1, format=",d")
 PNG_SCALE = 2
 
 
