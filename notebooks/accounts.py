@@ -68,11 +68,11 @@ run.figure(
 if tweets is not None:
     lags = accounts.first_tweet_lag(users, tweets)
     run.figure(
-        alt.Chart(lags.filter(lags["lag_days"] >= 0), title="Creation to first tweet")
+        alt.Chart(accounts.lag_counts(lags), title="Creation to first tweet")
         .mark_bar()
         .encode(
             x=alt.X("lag_days:Q", bin=alt.Bin(maxbins=60), title="Days from creation to first tweet"),
-            y=alt.Y("count():Q", title="Accounts", axis=theme.COUNT_AXIS),
+            y=alt.Y("sum(accounts):Q", title="Accounts", axis=theme.COUNT_AXIS),
         ),
         "first-tweet-lag",
     )

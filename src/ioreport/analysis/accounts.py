@@ -145,6 +145,12 @@ def first_tweet_lag(users: pl.LazyFrame, tweets: pl.LazyFrame) -> pl.DataFrame:
     )
 
 
+def lag_counts(lags: pl.DataFrame) -> pl.DataFrame:
+    """lag_days, accounts: accounts per day of waiting (non-negative), for the chart. As many rows as
+    distinct waits, not as accounts: a chart's inline data stays small on the largest releases."""
+    return lags.filter(pl.col("lag_days") >= 0).group_by("lag_days").agg(accounts=pl.len()).sort("lag_days")
+
+
 def lag_summary(lags: pl.DataFrame) -> dict:
     return lags.select(
         accounts_with_tweets=pl.len(),

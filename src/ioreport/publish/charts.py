@@ -13,6 +13,8 @@ from functools import cache
 import altair as alt
 import vl_convert
 
+from ioreport.publish.cached import cached_text
+
 # Draws every chart of the page; a chart whose drawing fails keeps its static SVG and says so in the
 # console as a warning, so that the page never shows a broken figure.
 DRAW_CHARTS = """
@@ -29,7 +31,11 @@ for (const chart of document.querySelectorAll(".ioreport-chart")) {
 def library() -> str:
     """Vega, Vega-Lite and Vega-Embed as one script, for the Vega-Lite version Altair writes."""
     version = alt.SCHEMA_VERSION.removeprefix("v").rsplit(".", 1)[0]
-    return vl_convert.javascript_bundle(vl_version=version)
+    return cached_text(
+        "vega-bundle",
+        f"vl-convert {vl_convert.__version__}, Vega-Lite {version}",
+        lambda: vl_convert.javascript_bundle(vl_version=version),
+    )
 
 
 def chart_block(svg: str, spec: dict) -> str:

@@ -115,9 +115,10 @@ def render_with_pandoc(stage_dir: Path, output_html: Path, profiles: Sequence[st
         "--from=markdown",
         "--to=html5",
         "--standalone",
-        "--embed-resources",
-        # Reads only the files named here: markup that slipped into the report can embed no local file
-        # and fetch nothing from the network.
+        # No --embed-resources: everything the page shows is inline already (styles and font by the
+        # stage, SVG and data: PNG in the blocks), and embedding re-parsed the whole page (6 of its 7
+        # seconds). Pandoc reads only the files named here: markup that slipped into the report can
+        # embed no local file and fetch nothing from the network.
         "--sandbox",
         "--section-divs",
         *(f"--lua-filter={FILTERS_DIR / name}" for name in LUA_FILTERS),

@@ -32,6 +32,7 @@ from fontTools import subset
 from ioreport.config.paths import REPORTS_DIR
 from ioreport.config.rundir import RunDir, write_csv
 from ioreport.publish import charts, prose
+from ioreport.publish.cached import cached_text
 from ioreport.publish.format import MISSING, OUTPUT_KEY, count, display_tree, escape_markdown, html_table
 from ioreport.publish.published import PART, comparison_table
 from ioreport.publish.render import raw_html_block, render_report, scope_svg_ids
@@ -200,15 +201,20 @@ def _report_text(stage: Path) -> str:
 
 def font_css(text: str) -> str:
     """@font-face for the CJK subset the report uses: Chinese renders without system fonts."""
-    wanted = sorted({ch for ch in text if ord(ch) > 0x2E7F})
+    wanted = "".join(sorted({ch for ch in text if ord(ch) > 0x2E7F}))
     if not wanted:
         return "/* no CJK text in this report */\n"
+    font = f"{FONT_FILE.name} {FONT_FILE.stat().st_size}"
+    return cached_text("font-subset", f"{font}\n{wanted}", lambda: _font_face(wanted))
+
+
+def _font_face(characters: str) -> str:
     options = subset.Options()
     options.flavor = "woff"
     options.desubroutinize = True
     font = subset.load_font(str(FONT_FILE), options)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(ch) for ch in wanted])
+    subsetter.populate(unicodes=[ord(ch) for ch in characters])
     subsetter.subset(font)
     buffer = io.BytesIO()
     subset.save_font(font, buffer, options)
