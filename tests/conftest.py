@@ -99,7 +99,8 @@ def execute_section(name: str, params_path: Path, run_dir: Path, output: Path) -
     from ioreport.config.params import load_params
     from ioreport.config.rundir import RunDir
     from ioreport.pipeline.data import load_data
-    from ioreport.pipeline.runner import execute_notebook, notebook_parameters
+    from ioreport.pipeline.kernels import execute_notebook
+    from ioreport.pipeline.runner import notebook_parameters
     from ioreport.pipeline.sections import SECTIONS
 
     params = load_params(params_path)

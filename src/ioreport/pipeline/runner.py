@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ioreport.analysis import overview
 from ioreport.analysis.findings import DatasetFindings
@@ -23,13 +23,15 @@ from ioreport.archive.ingest import IngestResult
 from ioreport.config.params import RunParams
 from ioreport.config.paths import REPO_ROOT
 from ioreport.config.rundir import RunDir, atomic_output
-from ioreport.pipeline import cache, findings, kernels, run_lock
+from ioreport.pipeline import cache, findings, run_lock
 from ioreport.pipeline.data import load_data, params_for
-from ioreport.pipeline.kernels import execute_notebook  # noqa: F401 (tests run one notebook as a run does)
 from ioreport.pipeline.sections import DATA_DIR, RUN_DIR, SECTIONS, Section
 from ioreport.publish import pdf, stage
 from ioreport.publish.render import render_report
 from ioreport.publish.stage import SectionStatus
+
+if TYPE_CHECKING:
+    from ioreport.pipeline import kernels
 
 # Notebooks executed side by side: one per core this process may use.
 WORKERS = len(os.sched_getaffinity(0))
@@ -163,9 +165,12 @@ def _run_sections(
             continue
         cache.forget(run, section.name)
         keys[section.name] = key
-        jobs.append(kernels.NotebookJob(section.name, section.source, run.executed(section.name), parameters))
+        jobs.append((section, parameters))
     for status in decided.statuses.values():
         _say(status, progress)
+    if not jobs:
+        return decided  # every section reused or skipped: no kernel, nor its imports (half a second)
+    from ioreport.pipeline import kernels
 
     def finished(job: kernels.NotebookJob, outcome: kernels.NotebookOutcome) -> None:
         decided.timings[f"notebook:{job.name}"] = outcome.seconds
@@ -178,7 +183,8 @@ def _run_sections(
         decided.statuses[job.name] = status
         _say(status, progress)
 
-    kernels.execute_notebooks(jobs, WORKERS, lambda job: progress(f"notebook {job.name} …"), finished)
+    notebooks = [kernels.NotebookJob(s.name, s.source, run.executed(s.name), p) for s, p in jobs]
+    kernels.execute_notebooks(notebooks, WORKERS, lambda job: progress(f"notebook {job.name} …"), finished)
     decided.statuses = {section.name: decided.statuses[section.name] for section in SECTIONS}
     return decided
 
