@@ -41,7 +41,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy.special import gammainc
 
 MAX_PASSES = 10  # re-estimations of the items' synchrony; the pairs found settle in two or three
 CHANCE_SCHEMA = {"source": pl.UInt32, "target": pl.UInt32, "chance": pl.Float64}
@@ -155,6 +154,9 @@ class _Scan:
         cumulative = np.r_[0.0, np.cumsum(ranked)]
         below = cumulative[np.searchsorted(ranked, row_rate[order], side="right")]
         expected = exposure[self.pair[order]] * (below + _segmented_cumsum(excess, starts))
+        # Imported here: scipy takes half a second to load, which a run reusing every section never needs.
+        from scipy.special import gammainc
+
         tail = gammainc(count.astype(np.float64), expected)
         return np.minimum.reduceat(tail, starts), np.maximum.reduceat(count, starts)
 

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from ioreport.analysis.coordination.pairs import capped_ends, chunked_pairs
 
@@ -126,6 +124,10 @@ def _unsettled_ends(buckets: np.ndarray, group: np.ndarray) -> np.ndarray:
 
 def _merged(group: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Groups after linking groups `a` and `b` pairwise, each labelled by its smallest text."""
+    # Imported here: scipy takes half a second to load, which a run reusing every section never needs.
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n = len(group)
     links = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
     components = connected_components(links, directed=False)[1]
