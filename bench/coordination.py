@@ -70,7 +70,7 @@ LINEAR = 3.0  # 30x over 10x
 # Runs one notebook's cells in this (fresh) process, its parameters injected after its parameters cell, and
 # prints the wall time and the peak RSS. argv: notebook, parameters (JSON).
 NOTEBOOK_STEP = r"""
-import contextlib, io, json, resource, sys, time
+import contextlib, io, json, sys, time
 import jupytext
 notebook = jupytext.read(sys.argv[1])
 injected = json.loads(sys.argv[2])
@@ -82,7 +82,10 @@ with contextlib.redirect_stdout(io.StringIO()):
         if "parameters" in cell.metadata.get("tags", []):
             namespace.update(injected)
 wall = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so it would report the bench's own
+# peak (the dataset it just ingested) whenever that is larger than this notebook's.
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+peak = int(status["VmHWM"].split()[0]) // 1024
 print("BENCH " + json.dumps({"wall_s": round(wall, 1), "peak_mib": peak}))
 """
 
