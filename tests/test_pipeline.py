@@ -326,3 +326,8 @@ def test_a_failure_message_reaches_the_report_as_text(small_run, tmp_path):
     quotes = text.replace("&quot;", '"').replace("&#34;", '"')  # a quote in text needs no escaping
     assert "Not produced:" in text and '&lt;img src="/etc/hostname"&gt;' in quotes
     assert "**bold**" in text  # shown as typed, not as emphasis
+
+
+def test_every_section_has_its_place_in_the_execution_order():
+    """The runner starts notebooks longest first; a section missing from that order would never run."""
+    assert sorted(sections.EXECUTION_ORDER) == sorted(s.name for s in sections.SECTIONS)

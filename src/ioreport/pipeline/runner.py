@@ -25,7 +25,7 @@ from ioreport.config.paths import REPO_ROOT
 from ioreport.config.rundir import RunDir, atomic_output
 from ioreport.pipeline import cache, findings, run_lock
 from ioreport.pipeline.data import load_data, params_for
-from ioreport.pipeline.sections import DATA_DIR, RUN_DIR, SECTIONS, Section
+from ioreport.pipeline.sections import DATA_DIR, EXECUTION_ORDER, RUN_DIR, SECTIONS, Section
 from ioreport.publish import pdf, stage
 from ioreport.publish.render import render_report
 from ioreport.publish.stage import SectionStatus
@@ -183,6 +183,7 @@ def _run_sections(
         decided.statuses[job.name] = status
         _say(status, progress)
 
+    jobs.sort(key=lambda job: EXECUTION_ORDER.index(job[0].name))
     notebooks = [kernels.NotebookJob(s.name, s.source, run.executed(s.name), p) for s, p in jobs]
     kernels.execute_notebooks(notebooks, WORKERS, lambda job: progress(f"notebook {job.name} …"), finished)
     decided.statuses = {section.name: decided.statuses[section.name] for section in SECTIONS}
