@@ -520,3 +520,23 @@ def test_markup_that_slipped_in_embeds_no_local_file_and_fetches_nothing(tmp_pat
     html_text = output.read_text(encoding="utf-8")
     assert base64.b64encode(b"the secret").decode() not in html_text and "the secret" not in html_text
     assert "data:image/png;base64" not in html_text.split("Details")[-1].split("beacon")[0]
+
+
+@pytest.mark.parametrize(
+    "largest, expected", [(2, ["0", "1", "2"]), (2000, [f"{value:,}" for value in range(0, 2001, 200)])]
+)
+def test_count_axes_label_whole_numbers_once(largest, expected):
+    """On a small dataset, a count axis labels no half tweet, and no whole number twice."""
+    import altair as alt
+    import polars as pl
+
+    from ioreport.publish import theme
+
+    theme.enable()
+    days = pl.DataFrame({"day": [1, 2, 3], "tweets": [0, largest // 2, largest]})
+    chart = alt.Chart(days).mark_bar().encode(x="day:O", y=alt.Y("tweets:Q", axis=theme.COUNT_AXIS))
+    svg = theme.to_svg(theme.spec(chart))
+    axis = re.search(r'aria-label="Y-axis.*?</g></g>', svg, re.DOTALL).group(0)
+    assert [
+        label for label in re.findall(r">([^<>]*)</text>", axis) if label and label != "tweets"
+    ] == expected

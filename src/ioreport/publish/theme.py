@@ -24,8 +24,9 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 ACCENT = PALETTE[0]
 MUTED = "#8a8f98"
 CHART_WIDTH = 620
-# Counts are whole: no "0.2 accounts" ticks on the axis of a small dataset.
-COUNT_AXIS = alt.Axis(tickMinStep=1, format=",d")
+# Counts are whole: a small dataset's axis labels no "0.5 tweets" tick (vl-convert's Vega still places
+# ticks between whole numbers despite tickMinStep, and rounding them would label 1 twice).
+COUNT_AXIS = alt.Axis(tickMinStep=1, labelExpr="datum.value % 1 ? '' : format(datum.value, ',d')")
 PNG_SCALE = 2
 
 
