@@ -540,3 +540,16 @@ def test_count_axes_label_whole_numbers_once(largest, expected):
     assert [
         label for label in re.findall(r">([^<>]*)</text>", axis) if label and label != "tweets"
     ] == expected
+
+
+def test_the_png_from_the_svg_is_the_png_from_the_specification():
+    """Figures' PNGs are rasterised from the SVG already drawn; that must be the image vl-convert draws."""
+    import altair as alt
+    import polars as pl
+    import vl_convert
+
+    from ioreport.publish import theme
+
+    days = pl.DataFrame({"day": ["一", "二", "三"], "tweets": [3, 1, 2]})
+    spec = theme.spec(alt.Chart(days, title="香港").mark_bar().encode(x="day:N", y="tweets:Q"))
+    assert theme.to_png(theme.to_svg(spec)) == vl_convert.vegalite_to_png(spec, scale=theme.PNG_SCALE)

@@ -70,7 +70,7 @@ class RunContext:
         spec_path = self.run.figure(self.section, name, SPEC_SUFFIX)
         spec_path.write_text(json.dumps(vega_lite, sort_keys=True, ensure_ascii=False), encoding="utf-8")
         self.run.figure(self.section, name, ".svg").write_text(svg, encoding="utf-8")
-        self.run.figure(self.section, name, ".png").write_bytes(theme.to_png(vega_lite))
+        self.run.figure(self.section, name, ".png").write_bytes(theme.to_png(svg))
         # The report draws the chart from its specification; the metadata says where it is.
         shown = {OUTPUT_KEY: {"spec": str(spec_path.relative_to(self.run.root))}}
         display({"image/svg+xml": svg}, metadata=shown, raw=True)
