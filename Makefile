@@ -33,7 +33,7 @@ lint: setup
 # default at 10x), every notebook at 1x/10x/30x, and coordination networks beside the reference
 # coordination-network-toolkit (installed here only, not in the lock).
 bench: setup
-	$(BIN)/python bench/ingest.py --scales 1 10 --rounds 3
+	$(BIN)/python bench/ingest.py --scales 1 3 10 --rounds 3
 	$(BIN)/python bench/run.py --repeat 3
 	$(BIN)/python -m pip install --quiet "coordination-network-toolkit==1.5.2"
 	$(BIN)/python bench/coordination.py
