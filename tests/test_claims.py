@@ -252,6 +252,26 @@ def test_numbers_agree_with_their_nouns():
     assert count(0, "tweet") == "0 tweets"
 
 
+@pytest.mark.parametrize(
+    "office_week, ratio, said",
+    [(True, 0.0, True), (True, 0.5, True), (True, 1.2, False), (False, 0.0, False), (None, 0.5, False)],
+)
+def test_a_midday_dip_is_said_only_within_an_office_week(office_week, ratio, said):
+    """A quiet inner hour, even one without a tweet, is a lunch break only when the office week holds."""
+    activity = {
+        "timezone": "Asia/Shanghai",
+        "peak_hour_local": 10,
+        "lunch_dip_hour": 12,
+        "lunch_dip_ratio": ratio,
+        "working_hours_share": 0.8,
+        "working_hours": [9, 18],
+        "weekend_share": 0.05,
+        "regular_accounts_share": None,
+    }
+    found = {"activity": activity, "claims": {"office_hours": {"holds": office_week}}}
+    assert ("midday dip at 12:00" in prose.rhythm(found)) is said
+
+
 def test_undecided_claims_say_why_without_placeholders(small_run):
     _, found = small_run
     undecided = {

@@ -314,7 +314,7 @@ def rhythm(found: Findings) -> str:
     sentence = f"In {zone}, the busiest hour was {a['peak_hour_local']:02d}:00"
     # A quiet inner hour is a lunch break only in an office week; in scattered tweets it is noise.
     office_week = found.get("claims", {}).get("office_hours", {}).get("holds") is True
-    dipped = a["lunch_dip_hour"] is not None and (a["lunch_dip_ratio"] or 1) < 1
+    dipped = a["lunch_dip_hour"] is not None and a["lunch_dip_ratio"] is not None and a["lunch_dip_ratio"] < 1
     if office_week and dipped:
         sentence += f", with a midday dip at {a['lunch_dip_hour']:02d}:00"
     sentence += (
