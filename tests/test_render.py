@@ -553,3 +553,18 @@ def test_the_png_from_the_svg_is_the_png_from_the_specification():
     days = pl.DataFrame({"day": ["一", "二", "三"], "tweets": [3, 1, 2]})
     spec = theme.spec(alt.Chart(days, title="香港").mark_bar().encode(x="day:N", y="tweets:Q"))
     assert theme.to_png(theme.to_svg(spec)) == vl_convert.vegalite_to_png(spec, scale=theme.PNG_SCALE)
+
+
+def test_a_chart_svg_is_the_same_whatever_was_drawn_before_it():
+    """vl-convert numbers clip paths per process; a figure file must not depend on which kernel drew it."""
+    import altair as alt
+    import polars as pl
+
+    from ioreport.publish import theme
+
+    days = pl.DataFrame({"day": [1, 2, 3], "tweets": [3, 1, 2]})
+    spec = theme.spec(alt.Chart(days).mark_bar(clip=True).encode(x="day:O", y="tweets:Q"))
+    first = theme.to_svg(spec)
+    for _ in range(3):
+        theme.to_svg(spec)  # other charts drawn in the same process in between
+    assert 'id="clip1"' in first and theme.to_svg(spec) == first

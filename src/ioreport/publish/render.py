@@ -26,6 +26,7 @@ import pypandoc
 import yaml
 
 from ioreport.errors import InputError
+from ioreport.publish.svg_ids import scope_svg_ids
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,6 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:
 _SHORTCODE = re.compile(r"\{\{<\s*(?P<name>[\w-]+)(?P<args>.*?)>\}\}", re.DOTALL)
 _EMBED_TARGET = re.compile(r"(?P<notebook>[^#\s]+\.ipynb)#(?P<label>[\w.:-]+)")
 _CELL_OPTION = re.compile(r"#\|\s?(?P<option>.*)")
-_SVG_ID = re.compile(r'\bid="([^"]+)"')
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -393,19 +393,6 @@ _MIME_RENDERERS: tuple[tuple[str, Callable[[str, LabelledCell], str]], ...] = (
     ("text/markdown", lambda markdown, _: markdown),
     ("text/plain", lambda text, _: raw_html_block(f"<pre>{html.escape(text)}</pre>")),
 )
-
-
-def scope_svg_ids(svg: str, scope: str) -> str:
-    """Prefix the SVG's internal ids with `scope`.
-
-    vl-convert numbers clip paths and gradients per process (`clip1`, `gradient_0`), so charts from
-    two notebooks can define the same id, and an inlined chart would then use the other's clip path.
-    """
-    ids = set(_SVG_ID.findall(svg))
-    if not ids:
-        return svg
-    reference = re.compile(r'(\bid="|url\(#|href="#)(' + "|".join(map(re.escape, ids)) + r')(?=[")])')
-    return reference.sub(lambda match: f"{match[1]}{scope}-{match[2]}", svg)
 
 
 def raw_html_block(markup: str) -> str:

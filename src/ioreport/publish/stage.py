@@ -35,7 +35,8 @@ from ioreport.publish import charts, prose
 from ioreport.publish.cached import cached_text
 from ioreport.publish.format import MISSING, OUTPUT_KEY, count, display_tree, escape_markdown, html_table
 from ioreport.publish.published import PART, comparison_table
-from ioreport.publish.render import raw_html_block, render_report, scope_svg_ids
+from ioreport.publish.render import raw_html_block, render_report
+from ioreport.publish.svg_ids import scope_svg_ids
 from ioreport.publish.theme import FONT_FAMILY, FONT_FILE
 
 STAGED_NOTEBOOKS = "notebooks"

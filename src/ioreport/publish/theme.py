@@ -15,6 +15,8 @@ import altair as alt
 import cvttf_NotoSansCJK_Regular
 import vl_convert
 
+from ioreport.publish.svg_ids import numbered_svg_ids
+
 FONT_FAMILY = "Noto Sans CJK TC"
 # Charts name a generic fallback too: the report embeds only the CJK glyphs it needs.
 CHART_FONT = f"{FONT_FAMILY}, sans-serif"
@@ -67,7 +69,8 @@ def spec(chart: alt.TopLevelMixin) -> dict:
 
 
 def to_svg(vega_lite: dict) -> str:
-    return vl_convert.vegalite_to_svg(vega_lite)
+    """The static SVG, its ids numbered within the chart: the same file whichever kernel drew it."""
+    return numbered_svg_ids(vl_convert.vegalite_to_svg(vega_lite))
 
 
 def to_png(svg: str) -> bytes:
