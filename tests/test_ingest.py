@@ -477,6 +477,7 @@ def test_many_parts_and_buckets_match_one_pass(tmp_path, tmp_path_factory, monke
     whole = load(ingest([path], None, tmp_path_factory.mktemp("one")))
     monkeypatch.setattr(read, "CHUNK_ROWS", 7)
     monkeypatch.setattr(store, "BUCKET_ROWS", 10)
+    monkeypatch.setattr(store, "PARTS_HELD_BYTES", 0)  # every part written out
     result = ingest([path], None, tmp_path_factory.mktemp("many"))
     assert load(result).equals(whole)
     assert result.counts["tweets"] == FileCounts(154, 149, 2, 3)
@@ -488,14 +489,20 @@ def test_many_parts_and_buckets_match_one_pass(tmp_path, tmp_path_factory, monke
     )
 
 
-@pytest.mark.parametrize("bucket_rows", [3, 500_000], ids=["ranges-within-months", "month-buckets"])
-def test_months_are_sorted_bucket_by_bucket(tmp_path, tmp_path_factory, monkeypatch, bucket_rows):
-    """Rows are split by month as they are written; the months, and ranges within one, come out in order."""
+@pytest.mark.parametrize(
+    ("bucket_rows", "held_bytes"),
+    [(3, 0), (500_000, 0), (3, 5_000)],  # parts of 7 rows hold 1-2 kB: at 5 kB the last ones stay held
+    ids=["ranges-within-months", "month-buckets", "some-parts-held"],
+)
+def test_months_are_sorted_bucket_by_bucket(tmp_path, tmp_path_factory, monkeypatch, bucket_rows, held_bytes):
+    """Rows are split by month as parts are written out; the months, and ranges within one, come out in
+    order, also beside parts still held in memory."""
     numbers = random.Random(5).sample(range(0, 200 * 24 * 60, 97), 60)  # minutes over 200 days
     rows = [tweet(number, tweet_text=f"row {index}") for index, number in enumerate(numbers)]
     path = tweets_csv(tmp_path / "t.csv", rows)
     monkeypatch.setattr(read, "CHUNK_ROWS", 7)
     monkeypatch.setattr(store, "BUCKET_ROWS", bucket_rows)
+    monkeypatch.setattr(store, "PARTS_HELD_BYTES", held_bytes)
     tweets = load(ingest([path], None, tmp_path_factory.mktemp("cache")))
     assert tweets["tweet_time"].dt.month().n_unique() > 5
     assert tweets["tweet_text"].to_list() == [
@@ -656,6 +663,7 @@ def test_reruns_are_byte_identical(tmp_path, tmp_path_factory, monkeypatch, size
     if sizes:
         monkeypatch.setattr(read, "CHUNK_ROWS", sizes[0])
         monkeypatch.setattr(store, "BUCKET_ROWS", sizes[1])
+        monkeypatch.setattr(store, "PARTS_HELD_BYTES", 0)
     rows = [
         tweet(
             number % 40,

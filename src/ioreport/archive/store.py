@@ -1,12 +1,13 @@
 """Storing typed records: parts, deduplication, the sort, the cache directory and its manifest.
 
-Validated chunks are written as Arrow IPC parts (lz4), split by a bucket number that grows with the sort
-order (the month of a tweet). Deduplication needs only the key and record hash of every row, kept from
-validation: records that repeat an earlier one exactly are duplicates, and every record of a key with
-different records is a conflict, quarantined. The sort then takes one bucket at a time, reading a bucket of
-more than BUCKET_ROWS rows once per range of the first sort column, and the sorted buckets stream into the
-final Parquet file. Nothing is written twice. Memory holds one bucket and the keys, whatever the input's
-size.
+Validated chunks are kept as parts, split by a bucket number that grows with the sort order (the month of
+a tweet). Parts stay in memory while they hold at most PARTS_HELD_BYTES; beyond that every part held is
+written out as a Parquet file, and so are later ones. Deduplication needs only the key and record hash of
+every row, kept from validation: records that repeat an earlier one exactly are duplicates, and every
+record of a key with different records is a conflict, quarantined. The sort then takes one bucket at a
+time, reading a bucket of more than BUCKET_ROWS rows once per range of the first sort column, and the
+sorted buckets stream into the final Parquet file. Memory holds the parts held, one bucket and the keys,
+whatever the input's size.
 
 A result lives in a directory named by the inputs' content hash, whose manifest, written last, marks it
 complete. Input hashes are cached by path, size and file times, so a warm run does not read the inputs.
@@ -42,7 +43,12 @@ MANIFEST = "ingest.json"
 INPUT_HASHES = "input-hashes.json"  # in the cache directory: sha256 by path, size and file times
 FINAL_PARQUET = {"compression": "zstd", "compression_level": 1, "statistics": True}
 BUCKET = "_bucket"  # working column of the external sort (never written)
-PART_COMPRESSION = "lz4"
+# Parts are read back once: Parquet with zstd level 1 and no statistics is written in half the time of
+# Arrow IPC with lz4 (which one thread writes) and is a third of its size.
+PART_PARQUET = {"compression": "zstd", "compression_level": 1, "statistics": False}
+# Parts a release of up to about 2 M tweets makes are never written out: writing and reading them back
+# would cost a fifth of the ingest.
+PARTS_HELD_BYTES = 1 << 30
 # A work directory whose owner is gone, or that nothing has written to for this long, was abandoned
 # (by a killed ingest): the next ingest removes it.
 ABANDONED_AFTER_SECONDS = 30 * 60
@@ -239,13 +245,23 @@ def publish(work: Path, target: Path) -> None:
 # --- Parts and the sorted tables ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class Part:
-    """Validated rows of one chunk in one bucket, as an Arrow IPC file."""
+    """Validated rows of one chunk: in memory, or one bucket's of them written out as a Parquet file."""
 
-    path: Path
-    bucket: int  # every row of a bucket sorts before those of later buckets
+    bucket: int | None  # every row of a bucket sorts before those of later buckets; None: not split yet
     height: int
+    rows: pl.DataFrame | None
+    path: Path | None = None
+
+    def scan(self) -> pl.LazyFrame:
+        return self.rows.lazy() if self.rows is not None else pl.scan_parquet(self.path)
+
+    def release(self) -> None:
+        """Read for the last time: its memory or disk space is given back."""
+        if self.path is not None:
+            self.path.unlink()
+        self.rows = None
 
 
 @dataclass
@@ -254,8 +270,8 @@ class TableParts:
 
     schema: FileSchema
     directory: Path
-    # A bucket number per row that grows with the sort order (the month of a tweet): parts are split by it as
-    # they are written, so that the sort handles one bucket at a time. None: one bucket.
+    # A bucket number per row that grows with the sort order (the month of a tweet): parts are split by it
+    # when they are written out, so that the sort handles one bucket at a time. None: one bucket.
     bucket_of: pl.Expr | None = None
     parts: list[Part] = field(default_factory=list)
     # Key and record hash of every valid row, kept from validation: deduplication reads no part.
@@ -265,7 +281,9 @@ class TableParts:
     quarantined: int = 0
     control_characters_removed: int = 0
     sources: dict[str, Source] = field(default_factory=dict)  # by label, in input order, to quote records
+    written_out: bool = False  # whether parts went to disk: then the sort takes one bucket at a time
     _files: int = 0
+    _held_bytes: int = 0  # of the parts in memory
 
     def add(self, input_rows: int, checked: Checked) -> None:
         valid, quarantine = checked.valid, checked.quarantine
@@ -273,45 +291,68 @@ class TableParts:
         self.quarantined += quarantine.height
         self.control_characters_removed += checked.control_characters_removed
         self.keys.append(valid.select(self.schema.key, RECORD_HASH))
-        rows = valid.drop(RECORD_HASH)
-        for bucket, bucket_rows in self._buckets(rows):
-            self.parts.append(Part(self.new_path("part"), bucket, bucket_rows.height))
-            _write_part(bucket_rows, self.parts[-1].path)
+        if valid.height:
+            self.parts.append(Part(None, valid.height, valid.drop(RECORD_HASH)))
+            self._held_bytes += self.parts[-1].rows.estimated_size()
+        if self._held_bytes > PARTS_HELD_BYTES:
+            self.parts = [
+                Part(bucket, rows.height, None, self._write_part(rows)) for bucket, rows in self._split()
+            ]
+            self.written_out, self._held_bytes = True, 0
         if quarantine.height:
             self.add_quarantine(quarantine, counted=True)
 
-    def _buckets(self, rows: pl.DataFrame) -> list[tuple[int, pl.DataFrame]]:
-        if not rows.height:
-            return []
-        if self.bucket_of is None:
-            return [(0, rows)]
-        numbers = rows.select(self.bucket_of).to_series()
-        if numbers.min() == numbers.max():  # a chunk of one month (time-ordered files): no copy
-            return [(numbers[0], rows)]
-        split = rows.with_columns(numbers.alias(BUCKET)).partition_by(BUCKET, as_dict=True, include_key=False)
-        return sorted((bucket, bucket_rows) for (bucket,), bucket_rows in split.items())
+    def buckets(self) -> list[list[Part]]:
+        """The parts, split by bucket, in bucket order; all in one when none was written out."""
+        if not self.written_out:
+            return [self.parts] if self.parts else []
+        by_bucket: dict[int, list[Part]] = {}
+        for bucket, rows in self._split():
+            part = rows if isinstance(rows, Part) else Part(bucket, rows.height, rows)
+            by_bucket.setdefault(bucket, []).append(part)
+        return [by_bucket[bucket] for bucket in sorted(by_bucket)]
+
+    def _split(self) -> Iterator[tuple[int, pl.DataFrame | Part]]:
+        """Each part's rows by bucket; parts already split as they are."""
+        for part in self.parts:
+            if part.bucket is not None:
+                yield part.bucket, part
+            elif self.bucket_of is None:
+                yield 0, part.rows
+            else:
+                numbers = part.rows.select(self.bucket_of).to_series()
+                if numbers.min() == numbers.max():  # a chunk of one month (time-ordered files): no copy
+                    yield numbers[0], part.rows
+                    continue
+                split = part.rows.with_columns(numbers.alias(BUCKET)).partition_by(
+                    BUCKET, as_dict=True, include_key=False
+                )
+                yield from sorted((bucket, rows) for (bucket,), rows in split.items())
+
+    def _write_part(self, rows: pl.DataFrame | Part) -> Path:
+        if isinstance(rows, Part):
+            return rows.path
+        path = self.new_path("part")
+        rows.write_parquet(path, **PART_PARQUET)
+        return path
 
     def new_path(self, role: str) -> Path:
         self._files += 1
-        return self.directory / f"{self.schema.kind}-{role}-{self._files:06d}.arrow"
+        return self.directory / f"{self.schema.kind}-{role}-{self._files:06d}.parquet"
 
     def add_quarantine(self, quarantine: pl.DataFrame, counted: bool = False) -> None:
         """Quarantine rows; those found once the whole table was read (conflicts) are counted here."""
         if not counted:
             self.quarantined += quarantine.height
         self.quarantine_parts.append(self.new_path("quarantine"))
-        _write_part(quarantine, self.quarantine_parts[-1])
+        quarantine.write_parquet(self.quarantine_parts[-1], **PART_PARQUET)
 
     def scan(self) -> pl.LazyFrame:
-        if not self.parts:
-            return pl.LazyFrame(schema=output_schema(self.schema))
-        return pl.scan_ipc([part.path for part in self.parts])
+        return scan_parts(self.parts, output_schema(self.schema))
 
 
-def _write_part(frame: pl.DataFrame, path: Path) -> None:
-    # Parts are temporary and read back once: lz4 costs a third of zstd's CPU time and still makes them a
-    # third of their size; view strings (the newest format) are written as they are, without conversion.
-    frame.write_ipc(path, compression=PART_COMPRESSION, compat_level=pl.CompatLevel.newest())
+def scan_parts(parts: list[Part], schema: dict[str, pl.DataType]) -> pl.LazyFrame:
+    return pl.concat([pl.LazyFrame(schema=schema), *(part.scan() for part in parts)])
 
 
 @dataclass(frozen=True)
@@ -380,26 +421,28 @@ def write_sorted(
     transform: Callable[[pl.DataFrame], pl.DataFrame] = lambda frame: frame,
 ) -> FileCounts:
     """Write the rows to keep, transformed and sorted, bucket by bucket; count what happened to the others."""
-    buckets: dict[int, list[Part]] = {}
-    for part in table.parts:
-        buckets.setdefault(part.bucket, []).append(part)
     keep = deduplicated.keep(table.schema.key)
+    schema = output_schema(table.schema)
 
     def sorted_batches(
         columns: list[str] | None, predicate: pl.Expr | None, *_hints
     ) -> Iterator[pl.DataFrame]:
-        for bucket in sorted(buckets):
-            for rows in _bucket_ranges(buckets[bucket], sort_by[0]):
-                frame = transform(_kept_in_order(rows.collect(), keep, sort_by))
+        for parts in table.buckets():
+            # Parts held in memory are sorted at once: they are within PARTS_HELD_BYTES.
+            ranges = (
+                _bucket_ranges(parts, sort_by[0], schema)
+                if table.written_out
+                else [scan_parts(parts, schema)]
+            )
+            for rows in ranges:
+                frame = transform(rows.filter(keep).sort(sort_by).collect())
                 frame = frame.filter(predicate) if predicate is not None else frame
                 yield frame.select(columns) if columns is not None else frame
-            for part in buckets[bucket]:
-                part.path.unlink()  # read for the last time: its disk space is given back
+            for part in parts:
+                part.release()
 
     # One pass into the final file: the sorted buckets stream into the Parquet writer as they are made.
-    register_io_source(sorted_batches, schema=output_schema(table.schema)).sink_parquet(
-        target, **FINAL_PARQUET
-    )
+    register_io_source(sorted_batches, schema=schema).sink_parquet(target, **FINAL_PARQUET)
     return FileCounts(
         input_rows=table.input_rows,
         loaded=row_count(target),
@@ -408,23 +451,13 @@ def write_sorted(
     )
 
 
-def _kept_in_order(rows: pl.DataFrame, keep: pl.Expr, sort_by: list[str]) -> pl.DataFrame:
-    """The rows to keep, sorted. Only the sort columns are sorted: the rows are gathered once, and not at
-    all when they are all kept and in order already (a file written in time order)."""
-    kept = pl.int_range(pl.len(), dtype=pl.get_index_type()).filter(keep)
-    order = rows.select(kept.sort_by([pl.col(name).filter(keep) for name in sort_by])).to_series()
-    if order.len() == rows.height and (order.diff() == 1).all():
-        return rows
-    return rows[order]
-
-
-def _bucket_ranges(parts: list[Part], column: str) -> Iterator[pl.LazyFrame]:
+def _bucket_ranges(parts: list[Part], column: str, schema: dict[str, pl.DataType]) -> Iterator[pl.LazyFrame]:
     """A bucket's rows in input order, in ranges of the column's values that hold about BUCKET_ROWS rows.
 
     A bucket of at most BUCKET_ROWS rows is one range; a larger one is read once per range, each read
     keeping only its range's rows (identical records, having one value, fall in one range).
     """
-    rows = pl.scan_ipc([part.path for part in parts])
+    rows = scan_parts(parts, schema)
     if sum(part.height for part in parts) <= BUCKET_ROWS:
         yield rows
         return
@@ -451,8 +484,8 @@ def derive_users(tweets_path: Path, target: Path) -> FileCounts:
 
 
 def concat_parts(parts: list[Path], schema: dict[str, pl.DataType], target: Path) -> None:
-    """Parts (Arrow IPC) streamed into one Parquet file."""
-    frame = pl.scan_ipc(parts) if parts else pl.LazyFrame(schema=schema)
+    """Parts (Parquet files) streamed into one Parquet file."""
+    frame = pl.scan_parquet(parts) if parts else pl.LazyFrame(schema=schema)
     frame.sink_parquet(target, **FINAL_PARQUET)
 
 
