@@ -18,9 +18,8 @@ import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
-import igraph
-import jieba
 import polars as pl
 from pydantic import BaseModel
 
@@ -29,6 +28,9 @@ from ioreport.analysis.layout import seeded_layout
 from ioreport.analysis.text import folded_hashtag, normalise, to_simplified, without_links_and_mentions
 from ioreport.archive.schema import TWEET_TIMESTAMP
 from ioreport.config.lexicon import Lexicon, regex_body
+
+if TYPE_CHECKING:
+    import jieba
 
 UNTAGGED = "untagged"
 TEXT = "text"  # the normalised text a tweet was matched on
@@ -275,6 +277,8 @@ def top_domains(tweets: pl.LazyFrame, n: int = 20) -> pl.DataFrame:
 
 @cache
 def _segmenter() -> jieba.Tokenizer:
+    import jieba  # loaded when used: a run reusing every section never needs it
+
     jieba.setLogLevel(60)  # silence the dictionary-loading chatter
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
@@ -402,6 +406,8 @@ def _map_nodes(edges: pl.DataFrame, end: str, kind: str, dominant: pl.DataFrame)
 
 def _lay_out(nodes: pl.DataFrame, edges: pl.DataFrame, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Fruchterman–Reingold from seeded starting points, with igraph's random numbers seeded too."""
+    import igraph  # loaded when used: a run reusing every section never needs it
+
     index = {(kind, node): i for i, (kind, node) in enumerate(nodes.select("kind", "node").iter_rows())}
     ends = edges.select("source", "target").iter_rows()
     graph = igraph.Graph(n=nodes.height, edges=[(index["account", s], index["hashtag", t]) for s, t in ends])

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-
-import altair as alt
-import vl_convert
+from importlib import metadata
 
 from ioreport.publish.cached import cached_text
 
@@ -30,12 +28,16 @@ for (const chart of document.querySelectorAll(".ioreport-chart")) {
 @cache
 def library() -> str:
     """Vega, Vega-Lite and Vega-Embed as one script, for the Vega-Lite version Altair writes."""
-    version = alt.SCHEMA_VERSION.removeprefix("v").rsplit(".", 1)[0]
-    return cached_text(
-        "vega-bundle",
-        f"vl-convert {vl_convert.__version__}, Vega-Lite {version}",
-        lambda: vl_convert.javascript_bundle(vl_version=version),
-    )
+    # Keyed by the two packages' versions, so that a bundle made before is found without loading them.
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("vl-convert-python", "altair"))
+    return cached_text("vega-bundle", versions, _bundle)
+
+
+def _bundle() -> str:
+    import altair as alt
+    import vl_convert
+
+    return vl_convert.javascript_bundle(vl_version=alt.SCHEMA_VERSION.removeprefix("v").rsplit(".", 1)[0])
 
 
 def chart_block(svg: str, spec: dict) -> str:

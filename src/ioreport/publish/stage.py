@@ -15,29 +15,24 @@ table the CSV with all its rows.
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import jupytext
 import nbformat
 import polars as pl
 import yaml
-from fontTools import subset
 
 from ioreport.config.paths import REPORTS_DIR
 from ioreport.config.rundir import RunDir, write_csv
 from ioreport.publish import charts, prose
-from ioreport.publish.cached import cached_text
+from ioreport.publish.fonts import font_css
 from ioreport.publish.format import MISSING, OUTPUT_KEY, count, display_tree, escape_markdown, html_table
 from ioreport.publish.published import PART, comparison_table
-from ioreport.publish.render import raw_html_block, render_report
+from ioreport.publish.render import YAML_DUMPER, YAML_LOADER, raw_html_block, render_report
 from ioreport.publish.svg_ids import scope_svg_ids
-from ioreport.publish.theme import FONT_FAMILY, FONT_FILE
 
 STAGED_NOTEBOOKS = "notebooks"
 PUBLISHED_SECTION = "published"  # the staged notebook, and the tables/ prefix, of the comparison table
@@ -87,6 +82,8 @@ def _fill_missing_outputs(notebook, notice: str) -> None:
 def _stage_notebook(status: SectionStatus, run: RunDir, source: Path, target: Path, commit: str) -> int:
     """The notebook as both engines read it; returns how many charts it draws."""
     if status.state == "skipped":
+        import jupytext  # loaded when used: only a skipped section stages its source
+
         notebook = jupytext.read(source)
         _fill_missing_outputs(notebook, f"**Skipped:** {escape_markdown(status.message)}")
     else:
@@ -143,7 +140,7 @@ def _sourced_captions(cell, name: str, commit: str) -> str:
             sources.append(f"[CSV: {count(said['rows'], 'row')}]({said['csv']})")
 
     def sourced(option: re.Match) -> str:
-        caption = f"{yaml.safe_load(option.group(2)) or ''} ({'; '.join(sources)})"
+        caption = f"{yaml.load(option.group(2), YAML_LOADER) or ''} ({'; '.join(sources)})"
         return f"#| {option.group(1)}-cap: {json.dumps(caption, ensure_ascii=False)}"
 
     return CAPTION_OPTION.sub(sourced, cell.source)
@@ -200,35 +197,6 @@ def _report_text(stage: Path) -> str:
     return "".join(parts)
 
 
-_CJK_AND_ABOVE = re.compile("[\u2e80-\U0010ffff]")  # a pass in C, not a Python loop over every character
-
-
-def font_css(text: str) -> str:
-    """@font-face for the CJK subset the report uses: Chinese renders without system fonts."""
-    wanted = "".join(sorted(set(_CJK_AND_ABOVE.findall(text))))
-    if not wanted:
-        return "/* no CJK text in this report */\n"
-    font = f"{FONT_FILE.name} {FONT_FILE.stat().st_size}"
-    return cached_text("font-subset", f"{font}\n{wanted}", lambda: _font_face(wanted))
-
-
-def _font_face(characters: str) -> str:
-    options = subset.Options()
-    options.flavor = "woff"
-    options.desubroutinize = True
-    font = subset.load_font(str(FONT_FILE), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(ch) for ch in characters])
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (
-        f'@font-face {{ font-family: "{FONT_FAMILY}"; font-style: normal; font-weight: 400;\n'
-        f'  src: url(data:font/woff;base64,{data}) format("woff"); }}\n'
-    )
-
-
 def stage(
     run: RunDir,
     statuses: list[SectionStatus],
@@ -258,7 +226,7 @@ def stage(
     # The one block of the report that differs between identical reruns (when, from which commit).
     variables["provenance"] = _escaped(provenance)
     (stage_dir / "_variables.yml").write_text(
-        yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
+        yaml.dump(variables, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=True), encoding="utf-8"
     )
     (stage_dir / "fonts.css").write_text(font_css(_report_text(stage_dir)), encoding="utf-8")
     return stage_dir

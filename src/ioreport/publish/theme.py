@@ -9,18 +9,15 @@ Chinese labels render with the Noto Sans CJK font shipped as a wheel, registered
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import altair as alt
-import cvttf_NotoSansCJK_Regular
 import vl_convert
 
+from ioreport.publish.fonts import FONT_FAMILY, FONT_FILE
 from ioreport.publish.svg_ids import numbered_svg_ids
 
-FONT_FAMILY = "Noto Sans CJK TC"
 # Charts name a generic fallback too: the report embeds only the CJK glyphs it needs.
 CHART_FONT = f"{FONT_FAMILY}, sans-serif"
-FONT_FILE = Path(cvttf_NotoSansCJK_Regular.__file__).parent / "NotoSansCJKtc-Regular.otf"
 # Colour-blind-safe categorical palette (Okabe–Ito), in a stable order.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 ACCENT = PALETTE[0]

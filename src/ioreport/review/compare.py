@@ -20,8 +20,8 @@ from ioreport.analysis.findings import lookup
 from ioreport.config.paths import REPORTS_DIR
 from ioreport.config.rundir import RunDir
 from ioreport.errors import InputError
+from ioreport.publish.fonts import font_css
 from ioreport.publish.format import format_value, html_table
-from ioreport.publish.stage import font_css
 from ioreport.publish.svg_ids import scope_svg_ids
 
 # The headline findings set side by side, as (row label, dotted key); rows no run has are left out.

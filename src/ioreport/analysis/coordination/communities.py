@@ -8,8 +8,8 @@ is that of the weakest link holding it together (`community_chance`).
 
 from __future__ import annotations
 
-import igraph
-import leidenalg
+from typing import TYPE_CHECKING
+
 import numpy as np
 import polars as pl
 
@@ -17,6 +17,9 @@ from ioreport.analysis import narratives
 from ioreport.analysis.coordination.networks import CoordinationNetwork
 from ioreport.analysis.text import folded_hashtag
 from ioreport.config.lexicon import Lexicon
+
+if TYPE_CHECKING:
+    import igraph
 
 LEIDEN_SEED = 20200611
 TOP_HASHTAGS = 3
@@ -26,6 +29,8 @@ TINY = 1e-300  # chances below it are taken as it: log(0) orders nothing
 
 def account_graph(edges: pl.DataFrame, accounts: pl.Series | None = None) -> tuple[igraph.Graph, pl.Series]:
     """The edges as an igraph graph whose vertices are the accounts (default: the edges'), sorted."""
+    import igraph  # loaded when used: a run reusing every section never needs it
+
     if accounts is None:
         accounts = pl.concat([edges["source"], edges["target"]]).unique()
     accounts = accounts.sort()
@@ -43,6 +48,8 @@ def communities(edges: pl.DataFrame, seed: int = LEIDEN_SEED) -> pl.DataFrame:
     if edges.is_empty():
         return pl.DataFrame(schema={"userid": pl.String, "community": pl.Int64})
     edges = edges.sort("source", "target")  # the same network gives the same graph, whatever its row order
+    import leidenalg  # loaded when used: a run reusing every section never needs it
+
     graph, accounts = account_graph(edges)
     partition = leidenalg.find_partition(
         graph,
