@@ -46,9 +46,9 @@ BUCKET = "_bucket"  # working column of the external sort (never written)
 # Parts are read back once: Parquet with zstd level 1 and no statistics is written in half the time of
 # Arrow IPC with lz4 (which one thread writes) and is a third of its size.
 PART_PARQUET = {"compression": "zstd", "compression_level": 1, "statistics": False}
-# Parts a release of up to about 2 M tweets makes are never written out: writing and reading them back
-# would cost a fifth of the ingest.
-PARTS_HELD_BYTES = 1 << 30
+# Parts of a release of up to about 1 M tweets (450 MiB) are never written out: writing and reading them
+# back would cost a fifth of the ingest. Sorting them at once takes about four times this in memory.
+PARTS_HELD_BYTES = 512 << 20
 # A work directory whose owner is gone, or that nothing has written to for this long, was abandoned
 # (by a killed ingest): the next ingest removes it.
 ABANDONED_AFTER_SECONDS = 30 * 60
