@@ -73,6 +73,17 @@ def test_run_writes_every_artefact(small_run):
     assert (out / "tables" / "accounts-creation-batches.csv").exists()
 
 
+def test_staged_notebooks_are_valid_notebooks(small_run):
+    # Staging reads and writes notebooks without nbformat's schema check (for speed): the check is here.
+    import nbformat
+
+    result, _ = small_run
+    staged = sorted((result.run_dir / "_report" / "notebooks").glob("*.ipynb"))
+    assert [path.stem for path in staged] == sorted([s.name for s in sections.SECTIONS] + ["published"])
+    for path in staged:
+        nbformat.validate(nbformat.read(path, as_version=4))
+
+
 def test_dataset_counts_match_the_planted_truth(small_run, small_dataset):
     _, truth = small_dataset
     _, found = small_run

@@ -31,7 +31,15 @@ from ioreport.publish import charts, prose
 from ioreport.publish.fonts import font_css
 from ioreport.publish.format import MISSING, OUTPUT_KEY, count, display_tree, escape_markdown, html_table
 from ioreport.publish.published import PART, comparison_table
-from ioreport.publish.render import YAML_DUMPER, YAML_LOADER, raw_html_block, render_report
+from ioreport.publish.render import (
+    YAML_DUMPER,
+    YAML_LOADER,
+    display_output,
+    raw_html_block,
+    read_notebook,
+    render_report,
+    write_notebook,
+)
 from ioreport.publish.svg_ids import scope_svg_ids
 
 STAGED_NOTEBOOKS = "notebooks"
@@ -76,7 +84,7 @@ def _fill_missing_outputs(notebook, notice: str) -> None:
     """Put a visible notice where a labelled cell has nothing to show."""
     for cell in notebook.cells:
         if _labelled(cell) and not _shows_something(cell):
-            cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": notice})]
+            cell.outputs = [display_output({"text/markdown": notice})]
 
 
 def _stage_notebook(status: SectionStatus, run: RunDir, source: Path, target: Path, commit: str) -> int:
@@ -87,11 +95,11 @@ def _stage_notebook(status: SectionStatus, run: RunDir, source: Path, target: Pa
         notebook = jupytext.read(source)
         _fill_missing_outputs(notebook, f"**Skipped:** {escape_markdown(status.message)}")
     else:
-        notebook = nbformat.read(run.executed(status.notebook), as_version=4)
+        notebook = read_notebook(run.executed(status.notebook))
         if status.state == "failed":
             _fill_missing_outputs(notebook, f"**Not produced:** {escape_markdown(status.message)}")
     drawn = _portable(notebook, run, status.notebook, commit)
-    nbformat.write(notebook, target)
+    write_notebook(notebook, target)
     return drawn
 
 
@@ -121,12 +129,10 @@ def _as_markdown(output, run: RunDir, scope: str):
         spec = run.root / said["spec"] if "spec" in said else None
         if spec is not None and spec.is_file():
             block = charts.chart_block(svg, json.loads(spec.read_text(encoding="utf-8")))
-            return nbformat.v4.new_output("display_data", data={"text/markdown": raw_html_block(block)}), True
-        return nbformat.v4.new_output("display_data", data={"text/markdown": raw_html_block(svg)}), False
+            return display_output({"text/markdown": raw_html_block(block)}), True
+        return display_output({"text/markdown": raw_html_block(svg)}), False
     if "text/html" in data:
-        return nbformat.v4.new_output(
-            "display_data", data={"text/markdown": raw_html_block(data["text/html"])}
-        ), False
+        return display_output({"text/markdown": raw_html_block(data["text/html"])}), False
     return output, False
 
 
@@ -162,17 +168,17 @@ def _stage_published(
     for label, (part, caption) in PUBLISHED_TABLES.items():
         rows = table.filter(pl.col(PART) == part).drop(PART)
         shown = (
-            nbformat.v4.new_output("display_data", data={"text/html": html_table(rows)}, metadata=said)
+            display_output({"text/html": html_table(rows)}, metadata=said)
             if rows.height
-            else nbformat.v4.new_output("display_data", data={"text/markdown": NO_PUBLICATION})
+            else display_output({"text/markdown": NO_PUBLICATION})
         )
         source = f"#| label: {label}\n#| tbl-cap: {json.dumps(f'{caption} {PUBLISHED_MARKS}')}\n"
         cells.append(nbformat.v4.new_code_cell(source + BUILT_AT_STAGING, outputs=[shown]))
     notebook = nbformat.v4.new_notebook(cells=cells)
     run.notebooks.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, run.executed(PUBLISHED_SECTION))
+    write_notebook(notebook, run.executed(PUBLISHED_SECTION))
     _portable(notebook, run, PUBLISHED_SECTION, commit)
-    nbformat.write(notebook, target)
+    write_notebook(notebook, target)
 
 
 def _short_commit(commit: str) -> str:

@@ -12,12 +12,11 @@ import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ioreport.config.calendars import known_calendar, known_zone
 from ioreport.errors import InputError
 
 PRESETS_DIR = Path(__file__).resolve().parents[1] / "presets"
@@ -57,9 +56,7 @@ class Frame(Strict):
     @field_validator("holiday_country")
     @classmethod
     def _known_country(cls, value: str) -> str:
-        if value not in holidays.list_supported_countries():
-            raise ValueError(f"no public-holiday calendar for country code {value!r}")
-        return value
+        return known_calendar(value)
 
     @field_validator("office_hours")
     @classmethod
@@ -67,14 +64,6 @@ class Frame(Strict):
         if not 0 <= value[0] < value[1] <= 24:
             raise ValueError(f"office_hours must be [start, end) within 0-24, got {list(value)}")
         return value
-
-
-def known_zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r}") from None
-    return value
 
 
 class Size(Strict):
