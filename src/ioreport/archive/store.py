@@ -281,7 +281,6 @@ class TableParts:
     quarantined: int = 0
     control_characters_removed: int = 0
     sources: dict[str, Source] = field(default_factory=dict)  # by label, in input order, to quote records
-    written_out: bool = False  # whether parts went to disk: then the sort takes one bucket at a time
     _files: int = 0
     _held_bytes: int = 0  # of the parts in memory
 
@@ -298,9 +297,14 @@ class TableParts:
             self.parts = [
                 Part(bucket, rows.height, None, self._write_part(rows)) for bucket, rows in self._split()
             ]
-            self.written_out, self._held_bytes = True, 0
+            self._held_bytes = 0
         if quarantine.height:
             self.add_quarantine(quarantine, counted=True)
+
+    @property
+    def written_out(self) -> bool:
+        """Whether parts went to disk: then the sort takes one bucket at a time."""
+        return any(part.path is not None for part in self.parts)
 
     def buckets(self) -> list[list[Part]]:
         """The parts, split by bucket, in bucket order; all in one when none was written out."""
@@ -310,24 +314,29 @@ class TableParts:
         for bucket, rows in self._split():
             part = rows if isinstance(rows, Part) else Part(bucket, rows.height, rows)
             by_bucket.setdefault(bucket, []).append(part)
+        self.parts = [part for bucket in sorted(by_bucket) for part in by_bucket[bucket]]
         return [by_bucket[bucket] for bucket in sorted(by_bucket)]
 
     def _split(self) -> Iterator[tuple[int, pl.DataFrame | Part]]:
-        """Each part's rows by bucket; parts already split as they are."""
+        """Each part's rows by bucket; parts already split as they are. A held part lets go of its rows
+        as they are split (the callers replace the parts), so that memory holds them once."""
         for part in self.parts:
             if part.bucket is not None:
                 yield part.bucket, part
-            elif self.bucket_of is None:
-                yield 0, part.rows
-            else:
-                numbers = part.rows.select(self.bucket_of).to_series()
-                if numbers.min() == numbers.max():  # a chunk of one month (time-ordered files): no copy
-                    yield numbers[0], part.rows
-                    continue
-                split = part.rows.with_columns(numbers.alias(BUCKET)).partition_by(
-                    BUCKET, as_dict=True, include_key=False
-                )
-                yield from sorted((bucket, rows) for (bucket,), rows in split.items())
+                continue
+            rows, part.rows = part.rows, None
+            if self.bucket_of is None:
+                yield 0, rows
+                continue
+            numbers = rows.select(self.bucket_of).to_series()
+            if numbers.min() == numbers.max():  # a chunk of one month (time-ordered files): no copy
+                yield numbers[0], rows
+                continue
+            split = rows.with_columns(numbers.alias(BUCKET)).partition_by(
+                BUCKET, as_dict=True, include_key=False
+            )
+            del rows
+            yield from sorted((bucket, rows) for (bucket,), rows in split.items())
 
     def _write_part(self, rows: pl.DataFrame | Part) -> Path:
         if isinstance(rows, Part):
@@ -427,13 +436,10 @@ def write_sorted(
     def sorted_batches(
         columns: list[str] | None, predicate: pl.Expr | None, *_hints
     ) -> Iterator[pl.DataFrame]:
+        # Parts all held in memory are sorted at once: they are within PARTS_HELD_BYTES.
+        by_ranges = table.written_out
         for parts in table.buckets():
-            # Parts held in memory are sorted at once: they are within PARTS_HELD_BYTES.
-            ranges = (
-                _bucket_ranges(parts, sort_by[0], schema)
-                if table.written_out
-                else [scan_parts(parts, schema)]
-            )
+            ranges = _bucket_ranges(parts, sort_by[0], schema) if by_ranges else [scan_parts(parts, schema)]
             for rows in ranges:
                 frame = transform(rows.filter(keep).sort(sort_by).collect())
                 frame = frame.filter(predicate) if predicate is not None else frame
