@@ -7,6 +7,8 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -266,6 +268,19 @@ def test_cli_reports_bad_parameters_without_a_traceback(tmp_path):
     outcome = CliRunner().invoke(cli.app, ["run", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o")])
     assert outcome.exit_code == 2
     assert "parameters file not found" in outcome.output and "Traceback" not in outcome.output
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [(["--help"], 0, "Usage"), (["run", "nope.yaml"], 2, "parameters file not found")],
+    ids=["help", "bad-parameters"],
+)
+def test_the_console_command_flushes_its_output_and_keeps_its_exit_code(tmp_path, args, code, said):
+    # The command ends with os._exit (no interpreter teardown): what it printed and its code survive.
+    command = [sys.executable, "-c", "from ioreport.cli import main; main()", *args]
+    out = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == code
+    assert said in out.stdout + out.stderr
 
 
 def test_every_published_figure_is_set_beside_a_value_from_this_run(small_run):
