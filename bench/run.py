@@ -1,7 +1,8 @@
 """`make bench`: wall time, CPU time and peak memory of generation, ingest and whole runs.
 
 Each step runs in its own fresh Python process, timed from outside, so a run's figures are the whole
-process's: interpreter, imports, kernels (counted through RUSAGE_CHILDREN), report. The runs:
+process's: interpreter, imports, kernels (counted through RUSAGE_CHILDREN), report. `ioreport` runs as
+the console command users run, a child of that process. The runs:
 
 - the default (`params/default.yaml`, what `make report` runs): first run (generating and ingesting the
   dataset), then with the dataset ingested and the section cache empty ("cold"), then again with every
@@ -125,8 +126,10 @@ def notebook_parts(run_dir: Path) -> dict:
 
 
 def cli_step(*args: str | Path) -> str:
-    """`ioreport ARGS` as the command line runs it."""
-    return f"from ioreport.cli import app; app({[str(a) for a in args]!r}, standalone_mode=False)"
+    """`ioreport ARGS` as a user runs it: the console command, a child of the step's process (whose CPU
+    time and peak memory count its children's, kernels included)."""
+    command = [str(Path(sys.executable).with_name("ioreport")), *(str(a) for a in args)]
+    return f"import subprocess; subprocess.run({command!r}, check=True, stdout=subprocess.DEVNULL)"
 
 
 def print_row(label: str, result: dict) -> None:
