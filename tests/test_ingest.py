@@ -503,7 +503,19 @@ def test_months_are_sorted_bucket_by_bucket(tmp_path, tmp_path_factory, monkeypa
     monkeypatch.setattr(read, "CHUNK_ROWS", 7)
     monkeypatch.setattr(store, "BUCKET_ROWS", bucket_rows)
     monkeypatch.setattr(store, "PARTS_HELD_BYTES", held_bytes)
+    at_sort: list[tuple[int, int]] = []  # (parts held, parts written out) when the sort starts
+    buckets = store.TableParts.buckets
+
+    def recorded(table):
+        at_sort.append(
+            (sum(p.rows is not None for p in table.parts), sum(p.path is not None for p in table.parts))
+        )
+        return buckets(table)
+
+    monkeypatch.setattr(store.TableParts, "buckets", recorded)
     tweets = load(ingest([path], None, tmp_path_factory.mktemp("cache")))
+    held, written = at_sort[0]
+    assert written > 0 and (held > 0) == (held_bytes > 0)
     assert tweets["tweet_time"].dt.month().n_unique() > 5
     assert tweets["tweet_text"].to_list() == [
         f"row {index}" for index in sorted(range(60), key=numbers.__getitem__)

@@ -40,6 +40,7 @@ def test_paths_are_relative_to_the_yaml_file(tmp_path):
         ({"name": "a", "users": "missing.csv"}, "`users` file not found"),
         ({"name": "a", "users": "u.csv", "timezone": "Mars/Olympus"}, "unknown time zone 'Mars/Olympus'"),
         ({"name": "a", "users": "u.csv", "holidays": "XX"}, "no public-holiday calendar"),
+        ({"name": "a", "users": "u.csv", "holidays": ""}, "no public-holiday calendar"),
         ({"name": "a", "tweets": "nothing_*.csv"}, "matches no file"),
         ({"name": "a"}, "give `users`, `tweets` or both"),
         ({"name": "a", "users": "u.csv", "published": "atlantis"}, "no published figures"),

@@ -79,7 +79,7 @@ class RunParams(BaseModel):
     @field_validator("holidays")
     @classmethod
     def _known_calendar(cls, value: str | None) -> str | None:
-        return known_calendar(value) if value else value
+        return known_calendar(value) if value is not None else None
 
     @model_validator(mode="after")
     def _has_data(self) -> RunParams:

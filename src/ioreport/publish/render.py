@@ -32,25 +32,6 @@ from ioreport.publish.svg_ids import scope_svg_ids
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """A v4 notebook (executed by papermill, or staged), read without checking it against nbformat's
-    schema: that check is most of the time a rerun reusing every section spends on notebooks, and the
-    staged notebooks are checked against the schema by a test."""
-    return nbformat.v4.reads(path.read_text(encoding="utf-8"))
-
-
-def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> None:
-    """Written as nbformat.write writes it, without checking it against the schema (see read_notebook)."""
-    text = nbformat.v4.writes(notebook)
-    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-
-
-def display_output(data: dict[str, Any], metadata: dict[str, Any] | None = None) -> nbformat.NotebookNode:
-    """A display_data output, as nbformat.v4.new_output makes it, without its schema check."""
-    return nbformat.from_dict({"output_type": "display_data", "data": data, "metadata": metadata or {}})
-
-
 logger = logging.getLogger(__name__)
 
 RENDERER_ENV = "IOREPORT_RENDERER"  # "pandoc" or "quarto" forces an engine; unset or "auto" picks one
@@ -82,6 +63,24 @@ _SHORTCODE = re.compile(r"\{\{<\s*(?P<name>[\w-]+)(?P<args>.*?)>\}\}", re.DOTALL
 _EMBED_TARGET = re.compile(r"(?P<notebook>[^#\s]+\.ipynb)#(?P<label>[\w.:-]+)")
 _CELL_OPTION = re.compile(r"#\|\s?(?P<option>.*)")
 _BACKTICKS = re.compile(r"`+")
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """A v4 notebook (executed by papermill, or staged), read without checking it against nbformat's
+    schema: that check is most of the time a rerun reusing every section spends on notebooks, and the
+    staged notebooks are checked against the schema by a test."""
+    return nbformat.v4.reads(path.read_text(encoding="utf-8"))
+
+
+def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> None:
+    """Written as nbformat.write writes it, without checking it against the schema (see read_notebook)."""
+    text = nbformat.v4.writes(notebook)
+    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def display_output(data: dict[str, Any], metadata: dict[str, Any] | None = None) -> nbformat.NotebookNode:
+    """A display_data output, as nbformat.v4.new_output makes it, without its schema check."""
+    return nbformat.from_dict({"output_type": "display_data", "data": data, "metadata": metadata or {}})
 
 
 class RenderError(InputError):
