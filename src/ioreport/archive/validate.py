@@ -170,10 +170,11 @@ def _typed(raw: pl.DataFrame, schema: FileSchema, with_control_characters: set[s
     fields = [
         pl.col(c.name).fill_null("") if c in present else pl.lit("").alias(c.name) for c in schema.columns
     ]
-    given = (
-        _given(pl.col(_raw_name(c.name)), c, c.name in with_control_characters).alias(_given_name(c.name))
+    cleaned = (
+        _cleaned(pl.col(_raw_name(c.name)), c, c.name in with_control_characters).alias(_given_name(c.name))
         for c in present
     )
+    given = (_blank_as_null(c).alias(_given_name(c.name)) for c in present)
     values = (
         _value(c).alias(c.name) if c in present else pl.lit(None, c.dtype).alias(c.name)
         for c in schema.columns
@@ -186,6 +187,8 @@ def _typed(raw: pl.DataFrame, schema: FileSchema, with_control_characters: set[s
     return (
         raw.with_columns(pl.struct(fields).hash().alias(RECORD_HASH))
         .rename({c.name: _raw_name(c.name) for c in present})
+        # Cleaned in a step of its own: an expression using the stripped text twice would strip it twice.
+        .with_columns(cleaned)
         .with_columns(given)
         .with_columns(values)
         .with_columns(lossy)
@@ -327,12 +330,18 @@ def _given_name(name: str) -> str:
     return f"_given_{name}"
 
 
-def _given(raw: pl.Expr, column: Column, with_control_characters: bool) -> pl.Expr:
-    """The field's text, null when blank; without control characters where the chunk's ids have any."""
-    parser = _PARSERS[column.kind]
+def _cleaned(raw: pl.Expr, column: Column, with_control_characters: bool) -> pl.Expr:
+    """The field's text, stripped unless free text; without control characters where the chunk's ids have
+    any."""
     text = raw.str.replace_all(CONTROL_CHARACTERS, "") if with_control_characters else raw
-    text = text.str.strip_chars() if parser.strip else text
-    return pl.when(~text.is_in(list(parser.blanks))).then(text)
+    return text.str.strip_chars() if _PARSERS[column.kind].strip else text
+
+
+def _blank_as_null(column: Column) -> pl.Expr:
+    """The cleaned text, null when blank: the text the column's value is parsed from."""
+    text = pl.col(_given_name(column.name))
+    blanks = _PARSERS[column.kind].blanks
+    return pl.when(text != blanks[0] if len(blanks) == 1 else ~text.is_in(list(blanks))).then(text)
 
 
 def _value(column: Column) -> pl.Expr:
