@@ -79,3 +79,21 @@ def test_heavy_libraries_load_only_where_they_are_used(modules, not_loaded):
     loaded = set(ast.literal_eval(out.stdout.strip()))
     assert loaded & set(not_loaded) == set()
     assert "ioreport" in loaded  # the modules were imported at all
+
+
+def test_the_notebook_executor_loads_no_jupyter_server_nor_grammar():
+    # As `ioreport run` sets its process up before the runner executes notebooks (cli.run).
+    code = (
+        "import sys\n"
+        "from ioreport.pipeline import kernel_startup\n"
+        "kernel_startup.skip_iri_format_checker(); kernel_startup.skip_jupytext_contents_managers()\n"
+        "from ioreport.pipeline import kernels\n"
+        "from ioreport.config.paths import NOTEBOOKS_DIR\n"
+        "cells = kernels.jupytext.read(NOTEBOOKS_DIR / 'overview.py').cells\n"
+        "print(len(cells), sorted({m.split('.')[0] for m, module in sys.modules.items() if module}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    cells, loaded = out.stdout.strip().split(" ", 1)
+    assert int(cells) > 0  # notebooks are still read and converted
+    assert {"jupyter_server", "rfc3987_syntax", "lark"} & set(ast.literal_eval(loaded)) == set()
+    assert "papermill" in loaded

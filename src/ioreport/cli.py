@@ -42,9 +42,10 @@ def run(
 
     A rerun into the same OUT reuses each notebook whose data, parameters and code are unchanged.
     """
-    from ioreport.pipeline.kernel_startup import skip_iri_format_checker
+    from ioreport.pipeline.kernel_startup import skip_iri_format_checker, skip_jupytext_contents_managers
 
     skip_iri_format_checker()  # before the runner's imports reach jsonschema
+    skip_jupytext_contents_managers()
     from ioreport.pipeline.runner import run as run_pipeline
 
     try:
