@@ -52,3 +52,9 @@ def test_a_notebook_after_a_failure_gets_a_kernel_of_its_own(tmp_path):
     assert outcomes["failing"].error == "failed at cell 2: ValueError: year 10000 is out of range"
     assert outcomes["after"].error is None
     assert printed_pid(tmp_path, "failing") != printed_pid(tmp_path, "after")
+
+
+def test_kernels_keep_no_output_cache(tmp_path):
+    # Without one, resetting a reused kernel's namespace needs no full garbage collection (seconds a run).
+    cached = notebook(tmp_path / "cached.py", "41 + 1", "assert Out == {} and '_1' not in globals(), Out")
+    assert run_in_one_worker(tmp_path, [cached])["cached"].error is None
