@@ -43,7 +43,7 @@ KERNEL_ARGUMENTS = [
     # Concurrent kernels would share one history database; a notebook run needs none.
     "--HistoryManager.enabled=False",
     # No output cache (Out, _1, ...), which a notebook run never reads: resetting the namespace would
-    # flush it with a full garbage collection, a third of a second in a kernel that imported altair.
+    # flush it with a full garbage collection each time (0.7 s of CPU in a run of 31 rows).
     "--InteractiveShell.cache_size=0",
 ]
 RESET_NAMESPACE = "get_ipython().reset(new_session=True)"
