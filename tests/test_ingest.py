@@ -6,6 +6,7 @@ import csv
 import gzip
 import random
 import re
+import time
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -487,6 +488,34 @@ def test_many_parts_and_buckets_match_one_pass(tmp_path, tmp_path_factory, monke
     assert whole.select(TWEET_TIMESTAMP, "tweetid").equals(
         whole.select(TWEET_TIMESTAMP, "tweetid").sort(pl.all())
     )
+
+
+def test_chunks_checked_out_of_order_are_added_in_input_order(tmp_path, tmp_path_factory, monkeypatch):
+    """Chunks are checked side by side. One that finishes first still waits its turn, so that of duplicate
+    records the first in the file is loaded, as in one pass."""
+    numbers = random.Random(4).sample(range(500), 30)
+    rows = [tweet(number, tweet_text=f"row {index}") for index, number in enumerate(numbers)]
+    rows.insert(8, rows[3])  # the second chunk of 7 rows repeats a record of the first
+    path = tweets_csv(tmp_path / "t.csv", rows)
+    whole = ingest([path], None, tmp_path_factory.mktemp("one"))
+    monkeypatch.setattr(read, "CHUNK_ROWS", 7)
+    check_chunk, checked = ingest_module.check_chunk, []
+
+    def first_chunk_slowly(chunk, *args):
+        first_line = chunk.records[validate.SOURCE_LINE][0]
+        if first_line == 2:  # the first record (line 1 is the header)
+            time.sleep(0.3)
+        result = check_chunk(chunk, *args)
+        checked.append(first_line)
+        return result
+
+    monkeypatch.setattr(ingest_module, "check_chunk", first_chunk_slowly)
+    chunked = ingest([path], None, tmp_path_factory.mktemp("chunked"))
+    assert checked[:2] == [9, 2]  # the second chunk was checked before the first
+    assert chunked.counts == whole.counts
+    assert load(chunked).equals(load(whole))
+    repeated = load(whole).filter(pl.col("tweetid") == int(rows[3]["tweetid"]))
+    assert repeated[validate.SOURCE_LINE].to_list() == [5]  # the first of the two, not line 10
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import shutil
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -50,6 +51,9 @@ __all__ = ["FileCounts", "IngestResult", "ingest"]
 RETWEET_USERID = TWEETS.by_name["retweet_userid"].name
 USER_SCREEN_NAME = TWEETS.by_name["user_screen_name"].name
 NAME_KEY = "_screen_name_key"  # working column of the screen-name lookup (never written)
+# Chunks checked at once, beside the one being read. With one, reading waited half its time for the
+# checks; with two, both cores stay busy (1 M rows: 4.7-5.0 s instead of 5.8-6.1 s of reading and checking).
+CHECKING_WORKERS = 2
 
 
 def ingest(
@@ -155,30 +159,32 @@ def _load_table(
     say: Callable[[str], None],
     names: list[pl.DataFrame],
 ) -> TableParts:
-    """Read every file of one table into parts, and its account names into `names`; a worker types and
-    writes a chunk while the next is read."""
+    """Read every file of one table into parts, and its account names into `names`; workers type and
+    write chunks while the next is read."""
     month = pl.col(TWEET_TIMESTAMP).dt.year() * 12 + pl.col(TWEET_TIMESTAMP).dt.month()
     table = TableParts(schema, directory, bucket_of=month if schema is TWEETS else None)
 
-    def add(chunk) -> None:
+    def add(chunk, before: Future | None) -> None:
         checked = check_chunk(chunk, schema, ingested_at)
+        if before:
+            before.result()  # parts are added in input order: the first of duplicate records is kept
         names.append(_account_names(checked.valid))
         table.add(chunk.input_rows, checked)
 
-    with _gc_paused(), ThreadPoolExecutor(max_workers=1) as worker:
-        writing: Future | None = None
+    with _gc_paused(), ThreadPoolExecutor(max_workers=CHECKING_WORKERS) as workers:
+        writing: deque[Future] = deque()
         for number, path in enumerate(paths, start=1):
             for source in sources(path, schema):
                 table.sources[source.label] = source
                 for chunk in read_chunks(source, schema, say):
-                    if writing:
-                        writing.result()  # one chunk in the worker, one being read: memory stays flat
-                    writing = worker.submit(add, chunk)
+                    if len(writing) == CHECKING_WORKERS:
+                        writing.popleft().result()  # chunks in the workers, one being read: memory stays flat
+                    writing.append(workers.submit(add, chunk, writing[-1] if writing else None))
                     say(
                         f"{schema.kind} part {number}/{len(paths)} ({source.label}): {chunk.rows_read:,} rows"
                     )
-        if writing:
-            writing.result()
+        for added in writing:
+            added.result()
     return table
 
 
