@@ -353,7 +353,12 @@ def test_tweets_are_sorted_by_timestamp_then_id(tmp_path, cache):
     assert tweets["tweetid"][2:4].to_list() == [40, 50]
 
 
-def test_retweeted_account_recovered_from_text(tmp_path, cache):
+@pytest.mark.parametrize("sort", ["in-memory", "in-ranges"])
+def test_retweeted_account_recovered_from_text(tmp_path, cache, monkeypatch, sort):
+    if sort == "in-ranges":  # parts written out, the month sorted two rows at a time
+        monkeypatch.setattr(read, "CHUNK_ROWS", 2)
+        monkeypatch.setattr(store, "BUCKET_ROWS", 2)
+        monkeypatch.setattr(store, "PARTS_HELD_BYTES", 0)
     users = users_csv(tmp_path / "users.csv", [account("555", "Known_Acct"), account("1001", "alice")])
     rows = [
         tweet(0, is_retweet="true", tweet_text="RT @known_acct: hello"),  # known: filled
