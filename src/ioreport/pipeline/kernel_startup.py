@@ -15,7 +15,7 @@ def skip_iri_format_checker() -> None:
 
 def skip_jupytext_contents_managers() -> None:
     """Keep jupytext's package from loading its Jupyter server contents managers, and jupyter_server with
-    them (0.1-0.3 s of every run that executes a notebook): the runner reads and converts notebooks only,
+    them (0.04-0.2 s of every run that executes a notebook): the runner reads and converts notebooks only,
     and jupytext leaves the managers' names raising ImportError when used."""
     for module in ("jupytext.sync_contentsmanager", "jupytext.async_contentsmanager"):
         sys.modules.setdefault(module, None)
