@@ -6,7 +6,7 @@ import csv
 import gzip
 import random
 import re
-import time
+import threading
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -504,17 +504,19 @@ def test_chunks_checked_out_of_order_are_added_in_input_order(tmp_path, tmp_path
     path = tweets_csv(tmp_path / "t.csv", rows)
     whole = ingest([path], None, tmp_path_factory.mktemp("one"))
     monkeypatch.setattr(read, "CHUNK_ROWS", 7)
-    check_chunk, checked = ingest_module.check_chunk, []
+    check_chunk, checked, second_checked = ingest_module.check_chunk, [], threading.Event()
 
-    def first_chunk_slowly(chunk, *args):
+    def first_chunk_last(chunk, *args):
         first_line = chunk.records[validate.SOURCE_LINE][0]
-        if first_line == 2:  # the first record (line 1 is the header)
-            time.sleep(0.3)
+        if first_line == 2:  # the first record (line 1 is the header): held until the second is checked
+            second_checked.wait(timeout=20)  # never set with one worker: then the first comes first
         result = check_chunk(chunk, *args)
         checked.append(first_line)
+        if first_line == 9:
+            second_checked.set()
         return result
 
-    monkeypatch.setattr(ingest_module, "check_chunk", first_chunk_slowly)
+    monkeypatch.setattr(ingest_module, "check_chunk", first_chunk_last)
     chunked = ingest([path], None, tmp_path_factory.mktemp("chunked"))
     assert checked[:2] == [9, 2]  # the second chunk was checked before the first
     assert chunked.counts == whole.counts
