@@ -6,6 +6,7 @@ each supported feature, with hostile text in the variables.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -568,3 +569,100 @@ def test_a_chart_svg_is_the_same_whatever_was_drawn_before_it():
     for _ in range(3):
         theme.to_svg(spec)  # other charts drawn in the same process in between
     assert 'id="clip1"' in first and theme.to_svg(spec) == first
+
+
+# Every kind of character a chart without Chinese may hold: ASCII, accented Latin, Greek and Cyrillic,
+# typographic punctuation, the minus and ellipsis Vega writes, and one the font lacks (Devanagari).
+LATIN_SAMPLE = "".join(map(chr, range(0x21, 0x7F))) + " éüñçåßø ΑΩαω Тест “”‘’—–…•−€ क"
+
+
+def _chart_of(labels: list[str]):
+    import altair as alt
+    import polars as pl
+
+    data = pl.DataFrame({"label": labels, "tweets": list(range(1, len(labels) + 1))})
+    return alt.Chart(data, title=labels[0]).mark_bar().encode(x="label:N", y="tweets:Q", color="label:N")
+
+
+@pytest.mark.parametrize(
+    "labels, font",
+    [
+        (["Hong Kong", "Taiwan"], "LATIN_CHART_FONT"),
+        (["Hong Kong", "香港"], "CHART_FONT"),  # in the data
+        (["Hong Kong", "🇭🇰"], "CHART_FONT"),  # an emoji: above the CJK blocks, not in the Latin part
+    ],
+)
+def test_a_chart_names_the_latin_part_first_only_when_none_of_its_text_is_chinese(labels, font):
+    from ioreport.publish import theme
+
+    spec = theme.spec(_chart_of(labels))
+    assert spec["config"]["font"] == getattr(theme, font)
+    assert {spec["config"][part]["labelFont"] for part in ("axis", "legend")} == {getattr(theme, font)}
+
+
+def test_a_chart_with_chinese_only_in_a_field_name_keeps_the_whole_font():
+    import altair as alt
+    import polars as pl
+
+    from ioreport.publish import theme
+
+    chart = alt.Chart(pl.DataFrame({"話題": ["a", "b"], "n": [1, 2]})).mark_bar().encode(x="話題:N", y="n:Q")
+    assert theme.spec(chart)["config"]["font"] == theme.CHART_FONT
+
+
+def test_the_latin_part_is_the_fonts_own_glyphs_below_the_cjk_blocks():
+    from fontTools.ttLib import TTFont
+
+    from ioreport.publish import fonts
+
+    directory = fonts.latin_font_directory()
+    assert directory is not None and fonts.latin_font_directory() == directory  # made once, then reused
+    (path,) = directory.iterdir()
+    part, whole = TTFont(path), TTFont(fonts.FONT_FILE)
+    assert part["name"].getDebugName(16) == fonts.LATIN_FONT_FAMILY
+    expected = {code: glyph for code, glyph in whole.getBestCmap().items() if code < fonts.CJK_START}
+    assert part.getBestCmap() == expected and len(expected) > 1000
+    assert {glyph: part["hmtx"][glyph] for glyph in expected.values()} == {
+        glyph: whole["hmtx"][glyph] for glyph in expected.values()
+    }
+
+
+def test_the_latin_part_draws_what_the_whole_font_draws():
+    """Same text widths (kerning kept), same glyphs: SVG and PNG equal but for the fonts named."""
+    from ioreport.publish import theme
+
+    spec = theme.spec(_chart_of([LATIN_SAMPLE[:40], LATIN_SAMPLE[40:80], LATIN_SAMPLE[80:]]))
+    assert spec["config"]["font"] == theme.LATIN_CHART_FONT
+    whole = json.loads(json.dumps(spec).replace(theme.LATIN_CHART_FONT, theme.CHART_FONT))
+    assert whole["config"]["font"] == theme.CHART_FONT
+    drawn = [theme.to_svg(each) for each in (spec, whole)]
+    assert LATIN_SAMPLE[:10] in drawn[0].replace("&amp;", "&")
+    unnamed = [re.sub(r'font-family="[^"]*"', "", svg) for svg in drawn]
+    assert unnamed[0] == unnamed[1]
+    assert theme.to_png(drawn[0]) == theme.to_png(drawn[1])
+
+
+def test_a_cached_directory_is_made_once_and_whole(tmp_path, monkeypatch):
+    from ioreport.publish import cached
+
+    monkeypatch.setattr(cached, "ASSETS_DIR", tmp_path / "assets")
+    made = []
+
+    def make(directory):
+        made.append(directory)
+        (directory / "font.otf").write_bytes(b"glyphs")
+
+    first = cached.cached_directory("part", "key", make)
+    assert cached.cached_directory("part", "key", make) == first and len(made) == 1
+    assert [path.name for path in (tmp_path / "assets").iterdir()] == [first.name]  # nothing left aside
+    assert made[0] != first  # filled aside, then renamed into place
+
+    def fails(directory):
+        (directory / "font.otf").write_bytes(b"half")
+        raise OSError("disk full")
+
+    assert cached.cached_directory("part", "other key", fails) is None
+    assert [path.name for path in (tmp_path / "assets").iterdir()] == [first.name]
+    monkeypatch.setattr(cached, "ASSETS_DIR", tmp_path / "a-file" / "assets")
+    (tmp_path / "a-file").write_text("not a directory")
+    assert cached.cached_directory("part", "key", make) is None

@@ -3,21 +3,27 @@
 Every chart is kept three ways: its Vega-Lite specification (the report draws it interactively from
 that, with the Vega bundle vl-convert ships, inline), a static SVG (for print, PDF, and readers without
 scripts) and a PNG (for slides). Nothing loads from a CDN (Altair's default HTML renderer would), and
-Chinese labels render with the Noto Sans CJK font shipped as a wheel, registered with vl-convert.
+Chinese labels render with the Noto Sans CJK font shipped as a wheel, registered with vl-convert. A chart
+without Chinese text names the font's Latin part first: the same glyphs, drawn in half the time.
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 import altair as alt
 import vl_convert
 
-from ioreport.publish.fonts import FONT_FAMILY, FONT_FILE
+from ioreport.publish.fonts import FONT_FAMILY, FONT_FILE, LATIN_FONT_FAMILY, has_cjk, latin_font_directory
 from ioreport.publish.svg_ids import numbered_svg_ids
 
 # Charts name a generic fallback too: the report embeds only the CJK glyphs it needs.
 CHART_FONT = f"{FONT_FAMILY}, sans-serif"
+# Only for charts with no character the Latin part lacks: vl-convert takes a character missing from the
+# first family from any font on the machine, not from the next one named. Where the part could not be made,
+# the next family draws the same glyphs.
+LATIN_CHART_FONT = f"{LATIN_FONT_FAMILY}, {CHART_FONT}"
 # Colour-blind-safe categorical palette (Okabe–Ito), in a stable order.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 ACCENT = PALETTE[0]
@@ -57,12 +63,18 @@ def enable() -> None:
     # Polars frames go inline into the spec: deterministic and offline.
     alt.data_transformers.disable_max_rows()
     vl_convert.register_font_directory(str(FONT_FILE.parent))
+    if latin := latin_font_directory():
+        vl_convert.register_font_directory(str(latin))
 
 
 def spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite specification, data inline: what the static and the interactive views draw."""
+    """The chart's Vega-Lite specification, data inline: what the static and the interactive views draw.
+    Its fonts start with the Latin part when none of its text (titles, labels, data) is Chinese."""
     enable()
-    return chart.to_dict()
+    vega_lite = chart.to_dict()
+    if has_cjk(json.dumps(vega_lite, ensure_ascii=False)):
+        return vega_lite
+    return {**vega_lite, "config": _fonts_replaced(vega_lite.get("config", {}), LATIN_CHART_FONT)}
 
 
 def to_svg(vega_lite: dict) -> str:
@@ -74,6 +86,13 @@ def to_png(svg: str) -> bytes:
     """The PNG of a chart's SVG: the same image as from its specification, without drawing it again
     (half the time, about 2.5 s a run)."""
     return vl_convert.svg_to_png(svg, scale=PNG_SCALE)
+
+
+def _fonts_replaced(config, font: str):
+    """The theme's configuration with CHART_FONT, wherever it is named, replaced by `font`."""
+    if isinstance(config, dict):
+        return {key: _fonts_replaced(value, font) for key, value in config.items()}
+    return font if config == CHART_FONT else config
 
 
 def zoomable(chart: alt.Chart) -> alt.Chart:
