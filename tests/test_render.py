@@ -663,6 +663,14 @@ def test_a_cached_directory_is_made_once_and_whole(tmp_path, monkeypatch):
 
     assert cached.cached_directory("part", "other key", fails) is None
     assert [path.name for path in (tmp_path / "assets").iterdir()] == [first.name]
+
+    def breaks(directory):
+        (directory / "font.otf").write_bytes(b"half")
+        raise ValueError("not a font")
+
+    with pytest.raises(ValueError, match="not a font"):
+        cached.cached_directory("part", "other key", breaks)
+    assert [path.name for path in (tmp_path / "assets").iterdir()] == [first.name]  # no half-made part
     monkeypatch.setattr(cached, "ASSETS_DIR", tmp_path / "a-file" / "assets")
     (tmp_path / "a-file").write_text("not a directory")
     assert cached.cached_directory("part", "key", make) is None

@@ -49,7 +49,9 @@ def cached_directory(kind: str, key: str, make: Callable[[Path], None]) -> Path 
         make(aside)
         aside.rename(path)
     except OSError:
-        shutil.rmtree(aside, ignore_errors=True)  # not made, or made by another process first
+        pass  # not made, or made by another process first
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)  # still there only when not renamed into place
     return path if path.is_dir() else None
 
 
