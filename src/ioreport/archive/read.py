@@ -331,6 +331,9 @@ def _chunked(ranges: Iterable[tuple[pl.DataFrame, list[Rejected]]]) -> Iterator[
 
 
 def _cut(frame: pl.DataFrame, rejected: list[Rejected]) -> Iterator[tuple[pl.DataFrame, list[Rejected]]]:
+    # One memory chunk per column: polars' reader gives several per block, and every later step (the
+    # checks, and above all the sort's gather) is slower over many chunks.
+    frame = frame.rechunk()
     offsets = range(0, max(frame.height, 1), CHUNK_ROWS)
     for offset in offsets:
         yield frame.slice(offset, CHUNK_ROWS), rejected if offset == offsets[-1] else []

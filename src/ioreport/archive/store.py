@@ -441,7 +441,7 @@ def write_sorted(
         for parts in table.buckets():
             ranges = _bucket_ranges(parts, sort_by[0], schema) if by_ranges else [scan_parts(parts, schema)]
             for rows in ranges:
-                frame = transform(rows.filter(keep).sort(sort_by).collect())
+                frame = transform(rows.filter(keep).collect().sort(sort_by))
                 frame = frame.filter(predicate) if predicate is not None else frame
                 yield frame.select(columns) if columns is not None else frame
             for part in parts:
