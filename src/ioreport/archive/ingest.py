@@ -98,16 +98,15 @@ def _build(
     parts_dir.mkdir()
     ingested_at = datetime.now(UTC)
     tables = {}
-    names: list[pl.DataFrame] = []  # of accounts, for the screen-name lookup
     if tweets:
-        tables[TWEETS.kind] = _load_table(tweets, TWEETS, parts_dir, ingested_at, say, names)
+        tables[TWEETS.kind] = _load_table(tweets, TWEETS, parts_dir, ingested_at, say)
     if users is not None:
-        tables[USERS.kind] = _load_table([users], USERS, parts_dir, ingested_at, say, names)
+        tables[USERS.kind] = _load_table([users], USERS, parts_dir, ingested_at, say)
     deduplicated = {kind: _deduplicate(table) for kind, table in tables.items()}
     counts = {}
     if tweets:
         say("deduplicating and sorting tweets")
-        lookup = _screen_name_lookup(names, tables[TWEETS.kind])
+        lookup = _screen_name_lookup(tables)
         counts[TWEETS.kind] = write_sorted(
             tables[TWEETS.kind],
             deduplicated[TWEETS.kind],
@@ -158,10 +157,8 @@ def _load_table(
     directory: Path,
     ingested_at: datetime,
     say: Callable[[str], None],
-    names: list[pl.DataFrame],
 ) -> TableParts:
-    """Read every file of one table into parts, and its account names into `names`; workers type and
-    write chunks while the next is read."""
+    """Read every file of one table into parts; workers type and write chunks while the next is read."""
     month = pl.col(TWEET_TIMESTAMP).dt.year() * 12 + pl.col(TWEET_TIMESTAMP).dt.month()
     table = TableParts(schema, directory, bucket_of=month if schema is TWEETS else None)
 
@@ -169,7 +166,6 @@ def _load_table(
         checked = check_chunk(chunk, schema, ingested_at)
         if before:
             before.result()  # parts are added in input order: the first of duplicate records is kept
-        names.append(_account_names(checked.valid))
         table.add(chunk.input_rows, checked)
 
     with _gc_paused(), ThreadPoolExecutor(max_workers=CHECKING_WORKERS) as workers:
@@ -219,21 +215,24 @@ def _retweeted_names(table: TableParts) -> pl.DataFrame:
     return table.scan().filter(UNNAMED_RETWEET).select(name).unique().collect()
 
 
-def _account_names(valid: pl.DataFrame) -> pl.DataFrame:
-    """A chunk's distinct pairs of lower-cased screen name and userid (few: accounts tweet many times)."""
-    pairs = valid.select(USER_SCREEN_NAME, USERID).drop_nulls().unique()
-    return pairs.select(pl.col(USER_SCREEN_NAME).str.to_lowercase().alias(NAME_KEY), USERID)
-
-
-def _screen_name_lookup(names: list[pl.DataFrame], tweets: TableParts) -> pl.DataFrame:
-    """Lower-cased screen name and userid, for names that belong to exactly one account in the dataset,
-    and that a retweet without retweet_userid gives: the sort looks names up range by range, and a map of
-    every account's name, built for each range, took 7 s at 3.5 M tweets."""
+def _screen_name_lookup(tables: dict[str, TableParts]) -> pl.DataFrame:
+    """Lower-cased screen name and userid, for names that belong to exactly one account in the dataset
+    (its tweets and users files), and that a retweet without retweet_userid gives: the sort looks names
+    up range by range, and a map of every account's name, built for each range, took 7 s at 3.5 M tweets.
+    Accounts' names are gathered only when such a retweet exists (most files have none)."""
+    retweeted = _retweeted_names(tables[TWEETS.kind])
+    if not retweeted.height:
+        return retweeted.with_columns(pl.lit(None, pl.String).alias(USERID))
+    name = pl.col(USER_SCREEN_NAME).str.to_lowercase().alias(NAME_KEY)
     return (
-        pl.concat([pl.DataFrame(schema={NAME_KEY: pl.String(), USERID: pl.String()}), *names])
+        pl.concat(
+            table.scan().select(USER_SCREEN_NAME, USERID).drop_nulls().unique().select(name, USERID)
+            for table in tables.values()
+        )
         .unique()
+        .collect()
         .group_by(NAME_KEY)
         .agg(pl.col(USERID).first(), pl.len().alias("_accounts"))
         .filter(pl.col("_accounts") == 1)
-        .join(_retweeted_names(tweets), on=NAME_KEY, how="semi")
+        .join(retweeted, on=NAME_KEY, how="semi")
     )
