@@ -254,14 +254,13 @@ def _screen_name_lookup(tables: dict[str, TableParts]) -> pl.DataFrame:
         return retweeted.with_columns(pl.lit(None, pl.String).alias(USERID))
     name = pl.col(USER_SCREEN_NAME).str.to_lowercase().alias(NAME_KEY)
     return (
-        pl.concat(
-            table.scan().select(USER_SCREEN_NAME, USERID).drop_nulls().unique().select(name, USERID)
-            for table in tables.values()
-        )
+        pl.concat(table.scan().select(name, USERID) for table in tables.values())
+        .join(retweeted.lazy(), on=NAME_KEY, how="semi")  # first: a tenth of the time
+        .drop_nulls()
         .unique()
-        .collect()
         .group_by(NAME_KEY)
         .agg(pl.col(USERID).first(), pl.len().alias("_accounts"))
         .filter(pl.col("_accounts") == 1)
-        .join(retweeted, on=NAME_KEY, how="semi")
+        .select(NAME_KEY, USERID)
+        .collect()
     )
