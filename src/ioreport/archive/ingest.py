@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from threading import Event
 
 import polars as pl
 
@@ -72,53 +71,27 @@ def ingest(
     roles = [(path, TWEETS.kind) for path in tweets] + (
         [(Path(users), USERS.kind)] if users is not None else []
     )
-    cache = Path(cache_dir)
-    for abandoned in remove_abandoned_work(cache):
+    inputs = describe_inputs(roles, Path(cache_dir))
+    key = cache_key(inputs)
+    target = Path(cache_dir) / key
+    for abandoned in remove_abandoned_work(Path(cache_dir)):
         say(f"removed {abandoned.name}, left by an ingest that was killed")
-    known = describe_inputs(roles, cache, hash_unknown=False)
-    if known is not None and is_complete(cache / cache_key(known)):
-        return _reused(cache, known, say)
-    stop_hashing = Event()
-    with ThreadPoolExecutor(max_workers=1) as hasher:
-        # A new or changed input is hashed while it is read, on the core that reading leaves idle: a cold
-        # ingest does not wait for it. Should identical inputs turn out to be cached, the build stops.
-        hashing = hasher.submit(lambda: known or describe_inputs(roles, cache, stop=stop_hashing))
-
-        def stop_if_cached() -> None:
-            if hashing.done() and is_complete(cache / cache_key(hashing.result())):
-                raise _AlreadyIngested
-
-        work = work_directory(cache, "new" if known is None else cache_key(known))
-        try:
-            tables = _build(tweets, Path(users) if users is not None else None, work, say, stop_if_cached)
-            inputs = hashing.result()
-            write_manifest(work, cache_key(inputs), inputs, *tables)
-            publish(work, cache / cache_key(inputs))
-        except _AlreadyIngested:
-            return _reused(cache, hashing.result(), say)
-        finally:
-            stop_hashing.set()  # the build failed: its inputs need no hash
-            shutil.rmtree(work, ignore_errors=True)
-    return replace(read_manifest(cache / cache_key(inputs)), inputs=inputs)
-
-
-class _AlreadyIngested(Exception):
-    """The inputs being read were found, once hashed, in the cache."""
-
-
-def _reused(cache: Path, inputs: list[dict], say: Callable[[str], None]) -> IngestResult:
-    target = cache / cache_key(inputs)
-    say(f"reused cached ingest {target.name[:12]}")
-    # Same content, maybe elsewhere: report the paths given now.
+    if is_complete(target):
+        say(f"reused cached ingest {key[:12]}")
+        # Same content, maybe elsewhere: report the paths given now.
+        return replace(read_manifest(target), inputs=inputs)
+    work = work_directory(Path(cache_dir), key)
+    try:
+        tables = _build(tweets, Path(users) if users is not None else None, work, say)
+        write_manifest(work, key, inputs, *tables)
+        publish(work, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return replace(read_manifest(target), inputs=inputs)
 
 
 def _build(
-    tweets: list[Path],
-    users: Path | None,
-    work: Path,
-    say: Callable[[str], None],
-    between_chunks: Callable[[], None],
+    tweets: list[Path], users: Path | None, work: Path, say: Callable[[str], None]
 ) -> tuple[dict[str, FileCounts], dict[str, int]]:
     """The tables in the work directory; what happened to the rows, and the id fields cleaned, per table."""
     parts_dir = work / "parts"
@@ -126,9 +99,9 @@ def _build(
     ingested_at = datetime.now(UTC)
     tables = {}
     if tweets:
-        tables[TWEETS.kind] = _load_table(tweets, TWEETS, parts_dir, ingested_at, say, between_chunks)
+        tables[TWEETS.kind] = _load_table(tweets, TWEETS, parts_dir, ingested_at, say)
     if users is not None:
-        tables[USERS.kind] = _load_table([users], USERS, parts_dir, ingested_at, say, between_chunks)
+        tables[USERS.kind] = _load_table([users], USERS, parts_dir, ingested_at, say)
     deduplicated = {kind: _deduplicate(table) for kind, table in tables.items()}
     counts = {}
     if tweets:
@@ -184,7 +157,6 @@ def _load_table(
     directory: Path,
     ingested_at: datetime,
     say: Callable[[str], None],
-    between_chunks: Callable[[], None],
 ) -> TableParts:
     """Read every file of one table into parts; workers type and write chunks while the next is read."""
     month = pl.col(TWEET_TIMESTAMP).dt.year() * 12 + pl.col(TWEET_TIMESTAMP).dt.month()
@@ -202,7 +174,6 @@ def _load_table(
             for source in sources(path, schema):
                 table.sources[source.label] = source
                 for chunk in read_chunks(source, schema, say):
-                    between_chunks()
                     if len(writing) == CHECKING_WORKERS:
                         writing.popleft().result()  # chunks in the workers, one being read: memory stays flat
                     writing.append(workers.submit(add, chunk, writing[-1] if writing else None))

@@ -25,7 +25,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from threading import Event
 
 import polars as pl
 from polars.io.plugins import register_io_source
@@ -103,12 +102,8 @@ class IngestResult:
 # --- Inputs and the cache -------------------------------------------------------------------------------
 
 
-def describe_inputs(
-    paths: list[tuple[Path, str]], cache_dir: Path, hash_unknown: bool = True, stop: Event | None = None
-) -> list[dict] | None:
-    """Each input's path, table, sha256 and size; hashes are reused while a file's size and times stay.
-    None when an input's hash is not known and `hash_unknown` is false, or when `stop` was set while
-    hashing."""
+def describe_inputs(paths: list[tuple[Path, str]], cache_dir: Path) -> list[dict]:
+    """Each input's path, table, sha256 and size; hashes are reused while a file's size and times stay."""
     known = _read_json(cache_dir / INPUT_HASHES)
     inputs = []
     for path, table in paths:
@@ -116,10 +111,7 @@ def describe_inputs(
             status = path.stat()
             stamp = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
             entry = known.get(str(path.resolve()))
-            if entry and entry["stamp"] == stamp:
-                sha256 = entry["sha256"]
-            elif not hash_unknown or (sha256 := _sha256(path, stop or Event())) is None:
-                return None
+            sha256 = entry["sha256"] if entry and entry["stamp"] == stamp else _sha256(path)
         except OSError as err:
             raise InputError(f"{path}: cannot read {table} file ({err.strerror or err})") from None
         known[str(path.resolve())] = {"stamp": stamp, "sha256": sha256}
@@ -128,12 +120,10 @@ def describe_inputs(
     return inputs
 
 
-def _sha256(path: Path, stop: Event) -> str | None:
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while block := handle.read(HASH_BLOCK_BYTES):
-            if stop.is_set():
-                return None
             digest.update(block)
     return digest.hexdigest()
 
