@@ -8,6 +8,7 @@ import random
 import re
 import threading
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -668,6 +669,19 @@ def test_cache_is_reused(tmp_path, cache):
     assert second.tweets.stat().st_mtime_ns == written
     assert messages == [f"reused cached ingest {first.cache_key[:12]}"]
     assert results(cache) == [first.cache_key]  # no temporary directory left
+
+
+def test_a_copy_of_cached_inputs_is_not_read_again(tmp_path, cache, monkeypatch):
+    """Same content at another path (a new download, a copy) is hashed, found cached and not read."""
+    path = tweets_csv(tmp_path / "t.csv", sample_tweets())
+    first = ingest([path], None, cache)
+    copy = tmp_path / "elsewhere" / "t.csv"
+    copy.parent.mkdir()
+    copy.write_bytes(path.read_bytes())
+    monkeypatch.setattr(ingest_module, "read_chunks", lambda *_: pytest.fail("cached inputs were read"))
+    again = ingest([copy], None, cache)
+    assert again == replace(first, inputs=[{**first.inputs[0], "path": str(copy)}])
+    assert results(cache) == [first.cache_key]
 
 
 def test_result_reopens_from_its_json_pointer(tmp_path, cache):
