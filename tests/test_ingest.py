@@ -650,7 +650,7 @@ def results(cache: Path) -> list[str]:
 def test_input_hashes_are_reused_while_files_are_unchanged(tmp_path, cache, monkeypatch):
     path = tweets_csv(tmp_path / "t.csv", sample_tweets())
     first = ingest([path], None, cache)
-    monkeypatch.setattr(store, "_sha256", lambda _path: pytest.fail("an unchanged input was hashed again"))
+    monkeypatch.setattr(store, "file_sha256", lambda _: pytest.fail("an unchanged input was hashed"))
     assert ingest([path], None, cache).inputs == first.inputs
     monkeypatch.undo()
     path.write_bytes(

@@ -32,13 +32,13 @@ from polars.io.plugins import register_io_source
 from ioreport.archive.schema import SOURCE_FILE, SOURCE_LINE, TWEETS, USERS, FileSchema
 from ioreport.archive.sources import Source
 from ioreport.archive.validate import ADDED_COLUMNS, RECORD_HASH, USERID, Checked, output_schema
+from ioreport.config.paths import file_sha256
 from ioreport.errors import InputError
 
 # Bump whenever a change to the loader changes what it writes: it is part of the cache key.
 LOADER_VERSION = "3"
 
 BUCKET_ROWS = 500_000  # rows sorted in memory at once (about 0.5 GB of tweets)
-HASH_BLOCK_BYTES = 1 << 20
 MANIFEST = "ingest.json"
 INPUT_HASHES = "input-hashes.json"  # in the cache directory: sha256 by path, size and file times
 FINAL_PARQUET = {"compression": "zstd", "compression_level": 1, "statistics": True}
@@ -111,21 +111,13 @@ def describe_inputs(paths: list[tuple[Path, str]], cache_dir: Path) -> list[dict
             status = path.stat()
             stamp = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
             entry = known.get(str(path.resolve()))
-            sha256 = entry["sha256"] if entry and entry["stamp"] == stamp else _sha256(path)
+            sha256 = entry["sha256"] if entry and entry["stamp"] == stamp else file_sha256(path)
         except OSError as err:
             raise InputError(f"{path}: cannot read {table} file ({err.strerror or err})") from None
         known[str(path.resolve())] = {"stamp": stamp, "sha256": sha256}
         inputs.append({"path": str(path), "table": table, "sha256": sha256, "bytes": status.st_size})
     _write_json(cache_dir / INPUT_HASHES, known)
     return inputs
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(HASH_BLOCK_BYTES):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _read_json(path: Path) -> dict:

@@ -1,7 +1,9 @@
-"""Every path the project uses, anchored on the package — never on the current directory."""
+"""Every path the project uses, anchored on the package — never on the current directory; and the hash
+that names a file's content."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -19,3 +21,9 @@ GENERATED_DATA_DIR = DATA_DIR / "generated"
 CACHE_DIR = DATA_DIR / "cache"
 DEFAULT_PARAMS = PARAMS_DIR / "default.yaml"
 DEFAULT_RUN_DIR = REPO_ROOT / "runs" / "default"
+
+
+def file_sha256(path: Path) -> str:
+    """The hex sha256 of a file's bytes, read in blocks (inputs can be gigabytes)."""
+    with Path(path).open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import hashlib
 import importlib.metadata
 import json
 import os
@@ -21,7 +20,7 @@ from ioreport.analysis import overview
 from ioreport.analysis.findings import DatasetFindings
 from ioreport.archive.ingest import IngestResult
 from ioreport.config.params import RunParams
-from ioreport.config.paths import REPO_ROOT
+from ioreport.config.paths import REPO_ROOT, file_sha256
 from ioreport.config.rundir import RunDir, atomic_output
 from ioreport.pipeline import cache, findings, run_lock
 from ioreport.pipeline.data import load_data, params_for
@@ -223,14 +222,6 @@ def _write_json(path: Path, value: Any) -> None:
         partial.write_text(text, encoding="utf-8")
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _write_manifest(
     run: RunDir, params_path: Path, params: RunParams, data: IngestResult, result: RunResult
 ) -> None:
@@ -239,7 +230,7 @@ def _write_manifest(
         {
             "parameters": {
                 "file": str(params_path),
-                "sha256": None if params_path.is_dir() else _file_sha256(params_path),
+                "sha256": None if params_path.is_dir() else file_sha256(params_path),
                 "values": json.loads(params.model_dump_json()),
             },
             "inputs": data.inputs,

@@ -8,7 +8,6 @@ metadata differ between any two runs.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 from collections.abc import Iterable
@@ -24,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ioreport.analysis.findings import FLOAT_DIGITS
+from ioreport.config.paths import file_sha256
 from ioreport.config.rundir import RunDir
 from ioreport.errors import InputError
 from ioreport.publish.format import format_value, html_table
@@ -183,7 +183,7 @@ def _same(old: Any, new: Any) -> bool:
 def diff_files(old_dir: Path, new_dir: Path, pattern: str) -> FileChanges:
     """Files matching `pattern` in either directory, compared by sha256."""
     common, added, removed = _pair_files(old_dir, new_dir, pattern)
-    changed = [name for name in common if _sha256(old_dir / name) != _sha256(new_dir / name)]
+    changed = [name for name in common if file_sha256(old_dir / name) != file_sha256(new_dir / name)]
     return FileChanges(changed, added, removed)
 
 
@@ -266,11 +266,6 @@ def _pair_files(old_dir: Path, new_dir: Path, pattern: str) -> tuple[list[str], 
     old = {path.name for path in old_dir.glob(pattern)}
     new = {path.name for path in new_dir.glob(pattern)}
     return sorted(old & new), sorted(new - old), sorted(old - new)
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 # --- presentation: one list of blocks, shown in the terminal or as HTML ----------------------
