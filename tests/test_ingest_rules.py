@@ -110,6 +110,19 @@ def test_same_tweetid_with_other_content_is_a_conflict_not_a_duplicate(tmp_path,
     ]
 
 
+def test_values_swapped_between_columns_are_a_conflict(tmp_path, cache):
+    """The record hash adds one hash per field: each column hashes with its own seed, so the same values
+    in other columns make another record."""
+    here = {"user_reported_location": "Beijing", "user_profile_description": ""}
+    swapped = {"user_reported_location": "", "user_profile_description": "Beijing"}
+    rows = [tweet(0, **here), tweet(0, **swapped), tweet(1, **here), tweet(1, **here)]
+    result = ingest([tweets_csv(tmp_path / "t.csv", rows)], None, cache)
+    assert result.counts["tweets"] == FileCounts(4, 1, 2, 1)
+    assert [reason.split(":")[0] for _, _, reason in quarantined(result)] == [
+        f"conflicting tweetid {rows[0]['tweetid']}"
+    ] * 2
+
+
 def test_conflicts_across_files_and_in_users(tmp_path, cache):
     first = tweets_csv(tmp_path / "a.csv", [tweet(0)])
     second = tweets_csv(tmp_path / "b.csv", [tweet(0, follower_count="11"), tweet(1)])
